@@ -1,0 +1,280 @@
+"""The command line: `scorecard validate | score | schema | rubric lint`.
+
+Exit codes: 0 ok; 1 invalid input (nothing written); 2 usage error.
+Commands only gather options and call the loaders, the engine and the renderers.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import typing as t
+from pathlib import Path
+
+import click
+
+from scorecard import __version__
+from scorecard.problems import InvalidInput, Problem
+from scorecard.render import RENDERER_BY_FORMAT
+from scorecard.resources import data_dir
+
+if t.TYPE_CHECKING:
+    from scorecard.rubric import LoadedRubric
+
+DEFAULT_OUT = Path("scorecard-out")
+FORMATS = tuple(RENDERER_BY_FORMAT)
+
+
+class _Group(click.Group):
+    """Turns InvalidInput into exit 1 with one line per problem, and any other failure into one
+    line (the traceback only with --debug): no input should ever show a traceback."""
+
+    def invoke(self, ctx: click.Context) -> t.Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except InvalidInput as error:
+            report_problems(error.problems, ctx.find_root().params.get("output_format", "text"))
+            ctx.exit(1)
+        except Exception as error:  # a bug in scorecard, not in the input
+            if ctx.find_root().params.get("debug"):
+                raise
+            click.echo(f"scorecard: internal error: {type(error).__name__}: {error} (rerun with --debug for details)", err=True)
+            ctx.exit(1)
+
+
+def report_problems(problems: t.Sequence[Problem], output_format: str = "text") -> None:
+    if output_format == "json":
+        payload = {
+            "status": "fail",
+            "problems": [{"file": p.file, "pointer": p.pointer, "line": p.line, "message": p.message} for p in problems],
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    files = len({p.file for p in problems})
+    click.echo(
+        f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} file{'s' if files != 1 else ''}; nothing was written.",
+        err=True,
+    )
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="scorecard")
+@click.option("--debug", is_flag=True, help="Show the full traceback if scorecard itself fails.")
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to report problems: text lines on stderr, or JSON on stdout (for CI).",
+)
+def cli(debug: bool, output_format: str) -> None:
+    """Score public bodies against a policy framework rubric.
+
+    A rubric (YAML) says what is asked and how answers score; evidence records (JSON, one per body
+    per round) answer it; scorecard validates them, scores every body and writes the results.
+
+    \b
+    Examples:
+      scorecard score                      # the bundled rubric and latest round -> ./scorecard-out/
+      scorecard validate evidence/foi-2023 # check every record, report every problem
+      scorecard schema > evidence.schema.json
+      scorecard rubric lint rubrics/my-rubric.yaml
+    """
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _default_round() -> Path:
+    marker = data_dir("evidence") / "default-round.txt"
+    if not marker.is_file():
+        raise click.UsageError("no bundled evidence round; give an EVIDENCE folder")
+    return data_dir("evidence") / marker.read_text("utf-8").strip()
+
+
+def _rubric_named_by(paths: t.Sequence[Path]) -> str | None:
+    """The rubric id the first readable record names, so --rubric can usually be left out."""
+    from scorecard.evidence import evidence_files
+    from scorecard.loaders import parse_json, read_bytes, MAX_EVIDENCE_BYTES
+
+    try:
+        files, _ = evidence_files(paths)
+    except InvalidInput:
+        return None
+    for path in files:
+        try:
+            data = parse_json(read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file"), str(path))
+            return str(data["rubric"]["id"])
+        except (InvalidInput, KeyError, TypeError):
+            continue
+    return None
+
+
+def _load_rubric(reference: str | None, evidence: t.Sequence[Path]) -> LoadedRubric:
+    from scorecard.rubric import bundled_rubrics, find_rubric, load_rubric
+
+    bundled = ", ".join(bundled_rubrics()) or "none"
+    if reference is None:
+        reference = _rubric_named_by(evidence)
+        if reference is None:
+            raise click.UsageError("cannot tell which rubric the evidence answers; give --rubric")
+        path = find_rubric(reference)
+        if path is None:
+            raise click.UsageError(f"the evidence names rubric {reference!r}, which is not bundled ({bundled}); give --rubric PATH")
+    else:
+        path = find_rubric(reference)
+        if path is None:
+            raise click.UsageError(f"--rubric {reference!r} is neither a file nor a bundled rubric ({bundled})")
+    return load_rubric(path)
+
+
+def _evidence_paths(paths: t.Sequence[str]) -> list[Path]:
+    return [Path(p) for p in paths] if paths else [_default_round()]
+
+
+# ---------------------------------------------------------------- commands
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric file or bundled rubric id (default: the one the records name).")
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[str, ...], rubric_ref: str | None) -> None:
+    """Check evidence records against the rubric's schema, the register and each other.
+
+    PATHS are record files or folders of them (default: the bundled round). Every problem of
+    every file is reported, one line each: FILE: /json/pointer: message.
+
+    \b
+    Examples:
+      scorecard validate evidence/foi-2023
+      scorecard validate my-icb.json --rubric nhse-dfm-2023
+      scorecard --output-format json validate evidence/foi-2023
+    """
+    from scorecard.evidence import load_round
+
+    evidence = _evidence_paths(paths)
+    loaded = _load_rubric(rubric_ref, evidence)
+    round_ = load_round(evidence, loaded)
+    if ctx.find_root().params["output_format"] == "json":
+        click.echo(json.dumps({"status": "ok", "records": len(round_.records)}))
+    else:
+        click.echo(f"{len(round_.records)} records valid against {loaded.rubric.id} {loaded.rubric.version}.")
+
+
+@cli.command()
+@click.argument("evidence_dir", required=False, type=click.Path(path_type=str))
+@click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric file or bundled rubric id (default: the one the records name).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder to write the scorecards into.")
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    help="Write only these formats (repeatable; default: all).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+def score(evidence_dir: str | None, rubric_ref: str | None, out_dir: Path, formats: tuple[str, ...], quiet: bool) -> None:
+    """Score a round of evidence and write the scorecards.
+
+    EVIDENCE_DIR is a folder of records, one per body (default: the bundled round). Writes
+    scorecard.json into --out. Nothing is written if any record is invalid.
+
+    \b
+    Examples:
+      scorecard score
+      scorecard score evidence/foi-2023 --out public/
+      scorecard score my-round/ --rubric my-rubric.yaml --format json
+    """
+    from scorecard.engine import Provenance
+    from scorecard.engine import score as score_round
+    from scorecard.evidence import load_round
+    from scorecard.output import write_all
+    from scorecard.render import render
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.UsageError(f"--out {out_dir} is a file; give a folder")
+    evidence = _evidence_paths([evidence_dir] if evidence_dir else [])
+    loaded = _load_rubric(rubric_ref, evidence)
+    round_ = load_round(evidence, loaded)
+    scorecard = score_round(
+        loaded.rubric, round_.records, loaded.register, Provenance(loaded.sha256, round_.sha256, round_.info)
+    )
+    files = render(formats or FORMATS, scorecard, loaded.rubric)
+    written = write_all(out_dir, files)
+    if quiet:
+        return
+    summary = scorecard.summary
+    click.echo(
+        f"{scorecard.rubric.title} ({scorecard.rubric.id} {scorecard.rubric.version}), round {scorecard.round}: "
+        f"{summary.organisations} bodies, {summary.replied} replied, {summary.refused} refused, {summary.no_reply} did not reply."
+    )
+    if summary.not_assessed:
+        click.echo(f"No record for {len(summary.not_assessed)} bodies in the register: {', '.join(summary.not_assessed)}")
+    for category in summary.categories:
+        published = f"  (published: {category.published.count} of {category.published.of})" if category.published else ""
+        click.echo(f"  {category.id}: {category.count} of {category.of}{published}")
+    click.echo("Bands: " + ", ".join(f"{band} {count}" for band, count in summary.bands.items()))
+    click.echo(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {out_dir}/")
+
+
+@cli.command()
+@click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric file or bundled rubric id (default: the bundled round's).")
+def schema(rubric_ref: str | None) -> None:
+    """Print the evidence JSON Schema (Draft 2020-12) derived from a rubric.
+
+    The rubric alone decides which answers exist and which values they take; editors and other
+    tools can validate records with this schema.
+
+    \b
+    Examples:
+      scorecard schema > evidence.schema.json
+      scorecard schema --rubric rubrics/my-rubric.yaml
+    """
+    from scorecard.evidence import evidence_schema
+
+    loaded = _load_rubric(rubric_ref, [] if rubric_ref else [_default_round()])
+    click.echo(json.dumps(evidence_schema(loaded.rubric), indent=2, ensure_ascii=False))
+
+
+@cli.group(cls=_Group)
+def rubric() -> None:
+    """Work with rubric files.
+
+    \b
+    Example:
+      scorecard rubric lint rubrics/nhse-dfm-2023.yaml
+    """
+
+
+@rubric.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def lint(path: Path) -> None:
+    """Check a rubric: its schema, then its meaning (unique ids, conditions naming real criteria
+    and values, caps on real sections, bands in order, a register that loads).
+
+    \b
+    Example:
+      scorecard rubric lint rubrics/nhse-dfm-2023.yaml
+    """
+    from scorecard.rubric import load_rubric
+
+    loaded = load_rubric(path)
+    r = loaded.rubric
+    click.echo(
+        f"{path}: ok: {r.id} {r.version}, {len(r.sections)} sections, {len(r.criteria)} criteria, "
+        f"{len(r.flags)} flags, {len(r.categories)} categories, {len(r.bands)} bands; "
+        f"register {loaded.register.name} ({len(loaded.register.bodies)} bodies)"
+    )
+
+
+def main() -> None:
+    cli(prog_name="scorecard")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

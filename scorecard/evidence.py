@@ -1,0 +1,300 @@
+"""Evidence records: one JSON file per organisation per round, validated against a JSON Schema
+derived from the rubric, then checked against the register and each other.
+
+Every problem in every file is collected, so one run of `scorecard validate` reports them all as
+`FILE: /json/pointer: message` lines.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import json
+import typing as t
+from pathlib import Path
+
+import jsonschema
+from pydantic import BaseModel, ConfigDict
+
+from scorecard.loaders import MAX_EVIDENCE_BYTES, check_depth, parse_json, read_bytes
+from scorecard.problems import InvalidInput, Problem, pointer
+from scorecard.rubric import (
+    BooleanAnswer,
+    ChoiceAnswer,
+    Criterion,
+    LoadedRubric,
+    MultiAnswer,
+    NumberAnswer,
+    Rubric,
+)
+from scorecard.resources import data_dir
+
+ROUND_FILE = "round.json"
+OUTCOMES = ("not-applicable", "not-held", "refused", "not-answered")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RubricRef(_Model):
+    id: str
+    version: str
+
+
+class Source(_Model):
+    id: str
+    title: str
+    date: str
+    url: str | None = None
+    reference: str | None = None
+
+
+class AnswerEntry(_Model):
+    value: t.Any = None
+    outcome: t.Literal["not-applicable", "not-held", "refused", "not-answered"] | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class Record(_Model):
+    organisation: str
+    rubric: RubricRef
+    round: str
+    kind: t.Literal["foi-response", "self-assessment", "desk-research"]
+    response: t.Literal["replied", "refused", "no-reply"]
+    assessor: str
+    assessed_on: str
+    sources: tuple[Source, ...]
+    answers: dict[str, AnswerEntry]
+
+
+class Published(_Model):
+    category: str
+    count: int
+    of: int
+    source: str
+
+
+class BaselineFigure(_Model):
+    label: str
+    percent: float
+    category: str | None = None
+
+
+class Baseline(_Model):
+    title: str
+    source: str
+    year: int | None = None
+    figures: tuple[BaselineFigure, ...]
+
+
+class RoundInfo(_Model):
+    round: str
+    title: str
+    description: str | None = None
+    illustrative: bool = False
+    published: tuple[Published, ...] = ()
+    baselines: tuple[Baseline, ...] = ()
+
+
+class Round(t.NamedTuple):
+    records: list[Record]
+    info: RoundInfo | None
+    sha256: str  # see evidence_sha256()
+    files: dict[str, str]  # organisation code -> file it came from
+
+
+# ---------------------------------------------------------------- schemas
+
+
+@functools.lru_cache(maxsize=4)
+def _schema_file(name: str) -> dict[str, t.Any]:
+    return json.loads((data_dir("evidence") / name).read_text("utf-8"))
+
+
+def value_schema(criterion: Criterion) -> dict[str, t.Any]:
+    answer = criterion.answer
+    if isinstance(answer, ChoiceAnswer):
+        return {"enum": [o.value for o in answer.options]}
+    if isinstance(answer, MultiAnswer):
+        return {"type": "array", "uniqueItems": True, "items": {"enum": [o.value for o in answer.options]}}
+    if isinstance(answer, BooleanAnswer):
+        return {"type": "boolean"}
+    assert isinstance(answer, NumberAnswer)
+    out: dict[str, t.Any] = {"type": "number"}
+    if answer.minimum is not None:
+        out["minimum"] = answer.minimum
+    if answer.maximum is not None:
+        out["maximum"] = answer.maximum
+    return out
+
+
+def evidence_schema(rubric: Rubric) -> dict[str, t.Any]:
+    """The evidence JSON Schema for one rubric: the generic schema, with the rubric's id and major
+    version fixed and one entry per criterion whose `value` takes only what the criterion allows."""
+    schema = copy.deepcopy(_schema_file("evidence.schema.json"))
+    schema["$id"] = f"https://scorecard.invalid/schemas/evidence/{rubric.id}-{rubric.major}.schema.json"
+    schema["title"] = f"Evidence for {rubric.title} (rubric {rubric.id} {rubric.major}.x)"
+    props = schema["properties"]
+    props["rubric"]["properties"]["id"] = {"const": rubric.id}
+    props["rubric"]["properties"]["version"] = {"type": "string", "pattern": rf"^{rubric.major}\.\d+\.\d+$"}
+    answers: dict[str, t.Any] = {}
+    for section in rubric.sections:
+        for criterion in section.criteria:
+            answers[criterion.id] = {"$ref": f"#/$defs/criterion-{criterion.id}"}
+            schema["$defs"][f"criterion-{criterion.id}"] = {
+                "description": criterion.question,
+                "type": "object",
+                "if": {"required": ["value"]},
+                "then": {"allOf": [{"$ref": "#/$defs/answered"}, {"properties": {"value": value_schema(criterion)}}]},
+                "else": {"$ref": "#/$defs/outcome"},
+            }
+    props["answers"] = {"type": "object", "additionalProperties": False, "properties": answers}
+    return schema
+
+
+def _validator(schema: dict[str, t.Any]) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _message(error: jsonschema.ValidationError, rubric: Rubric) -> str:
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and path == ["answers"]:
+        extra = sorted(set(error.instance) - set(rubric.criteria))
+        return f"unknown criterion {', '.join(map(repr, extra))}; the rubric's criteria are {', '.join(rubric.criteria)}"
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"unknown key {', '.join(map(repr, extra))}; allowed here: {', '.join(error.schema.get('properties', {}))}"
+    if error.validator == "maxProperties" and path == ["answers"]:
+        return "a body that refused or did not reply has no answers; remove them or set response to replied"
+    if error.validator == "const" and path == ["rubric", "id"]:
+        return f"record is for rubric {error.instance!r}, but this is rubric {rubric.id!r}"
+    if error.validator == "pattern" and path == ["rubric", "version"]:
+        return f"record is for version {error.instance}, but this rubric is version {rubric.version}; the major version must match"
+    if error.validator == "enum" and len(path) >= 3 and path[0] == "answers" and path[2] == "value":
+        allowed = ", ".join(json.dumps(v) for v in error.validator_value)
+        return f"{json.dumps(error.instance)} is not one of: {allowed}"
+    if error.validator == "format" and error.validator_value == "date":
+        return f"{error.instance!r} is not a date (YYYY-MM-DD)"
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required here")
+    return error.message
+
+
+# ---------------------------------------------------------------- loading
+
+
+def evidence_files(paths: t.Sequence[Path]) -> tuple[list[Path], Path | None]:
+    """The record files named by paths (files, or folders of *.json), and a round.json if any."""
+    files: list[Path] = []
+    round_file: Path | None = None
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            try:
+                found = sorted(p for p in path.iterdir() if p.suffix == ".json" and not p.name.endswith(".schema.json"))
+            except OSError as error:
+                problems.append(Problem(str(path), "", f"cannot be listed: {error.strerror or error}"))
+                continue
+            records = [p for p in found if p.name != ROUND_FILE]
+            if (path / ROUND_FILE) in found:
+                round_file = path / ROUND_FILE
+            if not records:
+                problems.append(Problem(str(path), "", "holds no evidence records (*.json files)"))
+            files.extend(records)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), "", "no such file or folder"))
+    if problems:
+        raise InvalidInput(problems)
+    return files, round_file
+
+
+def evidence_sha256(files: t.Mapping[str, bytes]) -> str:
+    """sha256 of what `sha256sum` prints for the files, in byte order of their names. For a
+    folder used whole: `cd FOLDER && LC_ALL=C sha256sum *.json | sha256sum`."""
+    listing = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
+def load_round(paths: t.Sequence[Path], loaded: LoadedRubric) -> Round:
+    """Read, validate and cross-check every record; raise InvalidInput with all problems."""
+    rubric = loaded.rubric
+    files, round_file = evidence_files(paths)
+    validator = _validator(evidence_schema(rubric))
+    problems: list[Problem] = []
+    records: list[Record] = []
+    origin: dict[str, str] = {}
+    raw: dict[str, bytes] = {}
+
+    for path in files:
+        name = str(path)
+        try:
+            data = read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file")
+            document = parse_json(data, name)
+            check_depth(document, name)
+        except InvalidInput as error:
+            problems.extend(error.problems)
+            continue
+        raw[path.name] = data
+        errors = sorted(validator.iter_errors(document), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+        if errors:
+            problems.extend(Problem(name, pointer(e.absolute_path), _message(e, rubric)) for e in errors)
+            continue
+        record = Record.model_validate(document)
+        found = _record_problems(record, loaded)
+        if record.organisation in origin:
+            found.append(("/organisation", f"{record.organisation} already has a record in this round ({origin[record.organisation]})"))
+        problems.extend(Problem(name, where, message) for where, message in found)
+        if not found:
+            origin[record.organisation] = name
+            records.append(record)
+
+    rounds = sorted({r.round for r in records})
+    if len(rounds) > 1:
+        first = {r.round: origin[r.organisation] for r in reversed(records)}
+        detail = "; ".join(f"{rnd} (e.g. {first[rnd]})" for rnd in rounds)
+        problems.append(Problem(str(paths[0]), "/round", f"records from more than one round: {detail}; score one round at a time"))
+
+    info: RoundInfo | None = None
+    if round_file is not None:
+        try:
+            data = read_bytes(round_file, MAX_EVIDENCE_BYTES, "round file")
+            document = parse_json(data, str(round_file))
+            raw[round_file.name] = data
+            errors = list(_validator(_schema_file("round.schema.json")).iter_errors(document))
+            problems.extend(Problem(str(round_file), pointer(e.absolute_path), _message(e, rubric)) for e in errors)
+            if not errors:
+                info = RoundInfo.model_validate(document)
+                if rounds and info.round not in rounds:
+                    problems.append(Problem(str(round_file), "/round", f"round.json is for {info.round!r}, the records for {rounds[0]!r}"))
+                categories = {c.id for c in rubric.categories}
+                for i, item in enumerate(info.published):
+                    if item.category not in categories:
+                        problems.append(Problem(str(round_file), f"/published/{i}/category", f"the rubric has no category {item.category!r}"))
+        except InvalidInput as error:
+            problems.extend(error.problems)
+
+    if problems:
+        raise InvalidInput(problems)
+    records.sort(key=lambda r: r.organisation)
+    return Round(records, info, evidence_sha256(raw), origin)
+
+
+def _record_problems(record: Record, loaded: LoadedRubric) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if record.organisation not in loaded.register:
+        out.append(("/organisation", f"{record.organisation!r} is not in the register {loaded.register.name!r}"))
+    source_ids: set[str] = set()
+    for i, source in enumerate(record.sources):
+        if source.id in source_ids:
+            out.append((f"/sources/{i}/id", f"source id {source.id!r} is listed twice"))
+        source_ids.add(source.id)
+    for criterion_id, entry in record.answers.items():
+        if entry.source is not None and entry.source not in source_ids:
+            listed = ", ".join(sorted(source_ids)) or "none"
+            out.append((f"/answers/{pointer([criterion_id])[1:]}/source", f"source {entry.source!r} is not listed in sources (listed: {listed})"))
+    return out

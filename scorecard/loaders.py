@@ -1,0 +1,230 @@
+"""Strict readers for the two input formats: rubric YAML and evidence JSON.
+
+Both return plain data (dict, list, str, int, float, bool, None) or raise `InvalidInput`. They
+refuse what the standard readers silently accept: duplicate keys (the last one would win and an
+answer would be lost), NaN and Infinity, YAML tags that build objects, alias bombs, and files over
+a stated size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import typing as t
+from pathlib import Path
+
+import yaml
+
+from scorecard.problems import InvalidInput, Problem, pointer
+
+MAX_RUBRIC_BYTES = 2 * 1024 * 1024
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+# A rubric of 1,000 criteria has about 30,000 nodes; an alias bomb expands into millions.
+MAX_YAML_NODES = 200_000
+MAX_DEPTH = 64
+
+
+def read_bytes(path: Path, limit: int, what: str) -> bytes:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InvalidInput(
+                [Problem(name, "", f"{what} is {size:,} bytes; the limit is {limit:,} bytes")]
+            )
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except InvalidInput:
+        raise
+    except IsADirectoryError:
+        raise InvalidInput([Problem(name, "", f"is a folder, expected a {what}")]) from None
+    except FileNotFoundError:
+        raise InvalidInput([Problem(name, "", "no such file")]) from None
+    except OSError as error:
+        raise InvalidInput([Problem(name, "", f"cannot be read: {error.strerror or error}")]) from None
+    if len(data) > limit:
+        raise InvalidInput([Problem(name, "", f"{what} is over the limit of {limit:,} bytes")])
+    return data
+
+
+def decode_text(data: bytes, name: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise InvalidInput(
+            [Problem(name, "", "starts with a byte-order mark; save it as UTF-8 without BOM")]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            [Problem(name, "", f"is not UTF-8 text (bad byte at offset {error.start})")]
+        ) from None
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _reject_duplicates(pairs: list[tuple[str, t.Any]]) -> dict[str, t.Any]:
+    out: dict[str, t.Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _JsonProblem(f'duplicate key "{key}" (each key may appear once)')
+        out[key] = value
+    return out
+
+
+class _JsonProblem(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> t.NoReturn:
+    raise _JsonProblem(f"{name} is not allowed in JSON evidence; use a number or leave it out")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _JsonProblem(f"number {text[:40]} is too large")
+    return value
+
+
+def parse_json(data: bytes, name: str) -> t.Any:
+    """Parse evidence JSON strictly; problems name the file and the line."""
+    text = decode_text(data, name)
+    if not text.strip():
+        raise InvalidInput([Problem(name, "", "is empty; expected a JSON object")])
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_reject_duplicates,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+        )
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            [Problem(name, "", f"is not valid JSON: {error.msg} (column {error.colno})", error.lineno)]
+        ) from None
+    except _JsonProblem as error:
+        raise InvalidInput([Problem(name, "", str(error))]) from None
+    except RecursionError:
+        raise InvalidInput([Problem(name, "", "is nested too deeply to be evidence")]) from None
+    except ValueError as error:  # e.g. an integer with more digits than Python will convert
+        raise InvalidInput([Problem(name, "", f"holds a value that cannot be read: {error}")]) from None
+
+
+def check_depth(value: t.Any, name: str, limit: int = MAX_DEPTH) -> None:
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            raise InvalidInput([Problem(name, "", f"is nested more than {limit} levels deep")])
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+
+
+# ---------------------------------------------------------------- YAML
+
+
+class _StrictResolver(yaml.SafeLoader):
+    """YAML 1.2-style booleans: only true/false, so an option called `no` stays a string."""
+
+
+_StrictResolver.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+class YamlDocument(t.NamedTuple):
+    data: t.Any
+    lines: dict[str, int]  # JSON pointer -> 1-based line
+
+
+def parse_yaml(data: bytes, name: str) -> YamlDocument:
+    """Parse one YAML document into plain data, with the line of every node.
+
+    We compose the node graph and build values ourselves, so no tag can construct an object and
+    aliases are counted as they are expanded.
+    """
+    text = decode_text(data, name)
+    loader = _StrictResolver(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        where = f" (column {mark.column + 1})" if mark else ""
+        raise InvalidInput(
+            [Problem(name, "", f"is not valid YAML: {error.problem or error}{where}", line)]
+        ) from None
+    except yaml.YAMLError as error:
+        raise InvalidInput([Problem(name, "", f"is not valid YAML: {error}")]) from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise InvalidInput([Problem(name, "", "is empty; expected a rubric")])
+    builder = _Builder(name, loader)
+    return YamlDocument(builder.build(root, []), builder.lines)
+
+
+class _Builder:
+    def __init__(self, name: str, loader: yaml.SafeLoader) -> None:
+        self.name = name
+        self.loader = loader
+        self.lines: dict[str, int] = {}
+        self.count = 0
+
+    def fail(self, node: yaml.Node, path: list[t.Any], message: str) -> t.NoReturn:
+        raise InvalidInput([Problem(self.name, pointer(path), message, node.start_mark.line + 1)])
+
+    def build(self, node: yaml.Node, path: list[t.Any]) -> t.Any:
+        self.count += 1
+        if self.count > MAX_YAML_NODES:
+            self.fail(node, path, f"expands to more than {MAX_YAML_NODES:,} values (alias bomb?)")
+        if len(path) > MAX_DEPTH:
+            self.fail(node, path, f"is nested more than {MAX_DEPTH} levels deep")
+        self.lines.setdefault(pointer(path), node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                self.fail(node, path, f"tag {node.tag} is not allowed; rubrics are plain data")
+            out: dict[str, t.Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.fail(key_node, path, "merge keys (<<) are not allowed; write the keys out")
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.fail(key_node, path, "keys must be plain text")
+                key = str(key_node.value)
+                if key in out:
+                    self.fail(key_node, path + [key], f'duplicate key "{key}" (each key may appear once)')
+                out[key] = self.build(value_node, path + [key])
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.fail(node, path, f"tag {node.tag} is not allowed; rubrics are plain data")
+            return [self.build(item, path + [i]) for i, item in enumerate(node.value)]
+        if node.tag not in _SCALAR_TAGS:
+            self.fail(node, path, f"tag {node.tag} is not allowed; rubrics are plain data")
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as error:
+            self.fail(node, path, f"cannot be read: {error}")
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(node, path, "must be a finite number")
+        return value

@@ -1,0 +1,38 @@
+"""Problems with user input, reported as `FILE: /json/pointer: message` lines.
+
+Every loader returns or raises problems instead of letting an exception escape, so one run can
+report every error of every file and the CLI can exit 1 without a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    pointer: str  # JSON pointer ("" for the whole document)
+    message: str
+    line: int | None = None  # 1-based, where the input format lets us know it
+
+    def __str__(self) -> str:
+        place = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{place}: {self.pointer or '/'}: {self.message}"
+
+
+class InvalidInput(Exception):
+    """Raised when input cannot be used; carries every problem found."""
+
+    def __init__(self, problems: t.Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def pointer(parts: t.Iterable[t.Any]) -> str:
+    """Build a JSON pointer (RFC 6901) from path parts."""
+    out = ""
+    for part in parts:
+        out += "/" + str(part).replace("~", "~0").replace("/", "~1")
+    return out
