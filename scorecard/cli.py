@@ -15,7 +15,7 @@ import click
 
 from scorecard import __version__
 from scorecard.problems import InvalidInput, Problem
-from scorecard.render import RENDERER_BY_FORMAT
+from scorecard.render import DEFAULT_FORMATS, PER_ORGANISATION_FORMAT, RENDERER_BY_FORMAT
 from scorecard.resources import data_dir
 
 if t.TYPE_CHECKING:
@@ -175,10 +175,22 @@ def validate(ctx: click.Context, paths: tuple[str, ...], rubric_ref: str | None)
     "formats",
     type=click.Choice(FORMATS),
     multiple=True,
-    help="Write only these formats (repeatable; default: all).",
+    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}).",
+)
+@click.option(
+    "--per-organisation",
+    is_flag=True,
+    help="Also write one small workbook per body into organisations/ (what an MP wants for their own area).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
-def score(evidence_dir: str | None, rubric_ref: str | None, out_dir: Path, formats: tuple[str, ...], quiet: bool) -> None:
+def score(
+    evidence_dir: str | None,
+    rubric_ref: str | None,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    per_organisation: bool,
+    quiet: bool,
+) -> None:
     """Score a round of evidence and write the scorecards.
 
     EVIDENCE_DIR is a folder of records, one per body (default: the bundled round). Writes
@@ -204,7 +216,12 @@ def score(evidence_dir: str | None, rubric_ref: str | None, out_dir: Path, forma
     scorecard = score_round(
         loaded.rubric, round_.records, loaded.register, Provenance(loaded.sha256, round_.sha256, round_.info)
     )
-    files = render(formats or FORMATS, scorecard, loaded.rubric)
+    chosen = list(formats or DEFAULT_FORMATS)
+    if per_organisation:
+        if PER_ORGANISATION_FORMAT not in RENDERER_BY_FORMAT:
+            raise click.UsageError("--per-organisation needs the Excel writer, which this build lacks")
+        chosen.append(PER_ORGANISATION_FORMAT)
+    files = render(dict.fromkeys(chosen), scorecard, loaded.rubric)
     written = write_all(out_dir, files)
     if quiet:
         return

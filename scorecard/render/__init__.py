@@ -21,6 +21,11 @@ RENDERER_BY_FORMAT: dict[str, str] = {
     "json": "scorecard.render.json_:render",
 }
 
+# What `scorecard score` writes when no --format is given; other formats are asked for by name
+# (or by an option such as --per-organisation).
+DEFAULT_FORMATS: tuple[str, ...] = tuple(f for f in ("json", "xlsx", "html") if f in RENDERER_BY_FORMAT)
+PER_ORGANISATION_FORMAT = "xlsx-per-organisation"
+
 
 def render(formats: t.Iterable[str], scorecard: Scorecard, rubric: Rubric) -> Rendered:
     out: Rendered = {}
