@@ -140,7 +140,7 @@ def _evidence_paths(paths: t.Sequence[str]) -> list[Path]:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
 @click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric file or bundled rubric id (default: the one the records name).")
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[str, ...], rubric_ref: str | None) -> None:
@@ -152,7 +152,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], rubric_ref: str | None)
     \b
     Examples:
       scorecard validate evidence/foi-2023
-      scorecard validate my-icb.json --rubric nhse-dfm-2023
+      scorecard validate my-record.json --rubric my-framework
       scorecard --output-format json validate evidence/foi-2023
     """
     from scorecard.evidence import load_round
@@ -167,7 +167,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], rubric_ref: str | None)
 
 
 @cli.command()
-@click.argument("evidence_dir", required=False, type=click.Path(path_type=str))
+@click.argument("evidence_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=str))
 @click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric file or bundled rubric id (default: the one the records name).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder to write the scorecards into.")
 @click.option(
@@ -264,19 +264,19 @@ def rubric() -> None:
 
     \b
     Example:
-      scorecard rubric lint rubrics/nhse-dfm-2023.yaml
+      scorecard rubric lint rubrics/my-framework.yaml
     """
 
 
 @rubric.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def lint(path: Path) -> None:
     """Check a rubric: its schema, then its meaning (unique ids, conditions naming real criteria
     and values, caps on real sections, bands in order, a register that loads).
 
     \b
     Example:
-      scorecard rubric lint rubrics/nhse-dfm-2023.yaml
+      scorecard rubric lint rubrics/my-framework.yaml
     """
     from scorecard.rubric import load_rubric
 

@@ -4,8 +4,8 @@ The formula, in words (the README says the same):
 
 * A criterion earns points by its answer: the chosen option's points (`choice`), the level's points
   (`boolean`), max_points x options chosen / options offered (`multi`), the band's points for the
-  value (`number`, bands) or max_points x bodies with a worse value / (bodies with a value - 1)
-  (`number`, rank). An answer that is not held, refused or not answered earns 0 of its maximum;
+  value (`number`, bands) or max_points x (bodies with a worse value + half the others with the
+  same value) / (bodies with a value - 1) (`number`, rank). An answer that is not held, refused or not answered earns 0 of its maximum;
   `not-applicable` leaves the criterion out of the maximum.
 * A section's percent is 100 x the weighted mean of points / max_points over the criteria that
   apply, weighted by criterion weight. A raised flag with a cap lowers the section to the cap.
@@ -49,7 +49,8 @@ FORMULA_IN_WORDS: tuple[str, ...] = (
     "Each criterion earns points from its answer: the chosen option's points; for a yes/no answer, "
     "the points of that level; for a set of options, the maximum times the share of options covered; "
     "for a number, the points of the band the value falls in, or, where the rubric ranks bodies, the "
-    "maximum times the share of other bodies with a worse value.",
+    "maximum times the share of other bodies with a worse value (a body with the same value counts "
+    "as half worse).",
     "An answer that is not held, refused or not given earns no points but still counts in the maximum. "
     "A criterion marked not applicable, with a reason, is left out of the maximum.",
     "A section's percent is the weighted average of points divided by maximum points over its criteria, "
@@ -94,8 +95,11 @@ class _RankTable:
         below = bisect.bisect_left(self.values, value)
         above = n - bisect.bisect_right(self.values, value)
         worse, better = (below, above) if self.better_high else (above, below)
-        points = self.max if n == 1 else self.max * worse / (n - 1)
-        return _Scored(points, f"Ranked {better + 1} of {n} (1 is best)")
+        tied = n - below - above - 1  # other bodies with the same value
+        # Mid-rank: a tie shares the places it spans, so tied bodies get equal credit and the
+        # credit handed out does not depend on how ties fall.
+        points = self.max if n == 1 else self.max * (worse + Fraction(tied, 2)) / (n - 1)
+        return _Scored(points, f"Ranked {better + 1} of {n} (1 is best{', tied' if tied else ''})")
 
 
 def _fraction(value: float | int) -> Fraction:
@@ -258,7 +262,7 @@ def score(rubric: Rubric, records: t.Sequence[Record], register: Register, prove
             exact[record.organisation] = total
         result.update(
             percent=_as_float(total),
-            band=rubric.band_for(float(total)).id if total is not None else None,
+            band=rubric.band_for(total).id if total is not None else None,
             sections=sections,
             criteria=criteria,
             flags=[

@@ -240,18 +240,24 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric) -> Round:
             problems.extend(error.problems)
             continue
         raw[path.name] = data
+        # Which body a file is about is checked even when the rest of it is broken, so that a
+        # duplicate or unknown body is reported in the same run as everything else.
+        code = document.get("organisation") if isinstance(document, dict) else None
+        found: list[tuple[str, str]] = []
+        if isinstance(code, str):
+            if code not in loaded.register:
+                found.append(("/organisation", f"{code!r} is not in the register {loaded.register.name!r}"))
+            if code in origin:
+                found.append(("/organisation", f"{code} already has a record in this round ({origin[code]})"))
+            origin.setdefault(code, name)
         errors = sorted(validator.iter_errors(document), key=lambda e: (list(map(str, e.absolute_path)), e.message))
-        if errors:
-            problems.extend(Problem(name, pointer(e.absolute_path), _message(e, rubric)) for e in errors)
-            continue
-        record = Record.model_validate(document)
-        found = _record_problems(record, loaded)
-        if record.organisation in origin:
-            found.append(("/organisation", f"{record.organisation} already has a record in this round ({origin[record.organisation]})"))
+        found.extend((pointer(e.absolute_path), _message(e, rubric)) for e in errors)
+        if not errors:
+            record = Record.model_validate(document)
+            found.extend(_record_problems(record))
+            if not found:
+                records.append(record)
         problems.extend(Problem(name, where, message) for where, message in found)
-        if not found:
-            origin[record.organisation] = name
-            records.append(record)
 
     rounds = sorted({r.round for r in records})
     if len(rounds) > 1:
@@ -284,10 +290,8 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric) -> Round:
     return Round(records, info, evidence_sha256(raw), origin)
 
 
-def _record_problems(record: Record, loaded: LoadedRubric) -> list[tuple[str, str]]:
+def _record_problems(record: Record) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    if record.organisation not in loaded.register:
-        out.append(("/organisation", f"{record.organisation!r} is not in the register {loaded.register.name!r}"))
     source_ids: set[str] = set()
     for i, source in enumerate(record.sources):
         if source.id in source_ids:

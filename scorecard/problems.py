@@ -10,7 +10,7 @@ import dataclasses
 import typing as t
 
 
-@dataclasses.dataclass(frozen=True, order=True)
+@dataclasses.dataclass(frozen=True)
 class Problem:
     file: str
     pointer: str  # JSON pointer ("" for the whole document)
@@ -26,8 +26,15 @@ class InvalidInput(Exception):
     """Raised when input cannot be used; carries every problem found."""
 
     def __init__(self, problems: t.Iterable[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=_reading_order)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _reading_order(problem: Problem) -> tuple[t.Any, ...]:
+    """File by file, top to bottom: by line where known, then by pointer with numbers compared as
+    numbers (/items/2 before /items/10)."""
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in problem.pointer.split("/"))
+    return (problem.file, problem.line or 0, parts, problem.message)
 
 
 def pointer(parts: t.Iterable[t.Any]) -> str:

@@ -8,6 +8,7 @@ from the `Rubric` model built here.
 from __future__ import annotations
 
 import functools
+from fractions import Fraction
 import hashlib
 import json
 import typing as t
@@ -218,11 +219,13 @@ class Rubric(_Model):
     def criteria(self) -> dict[str, tuple[Section, Criterion]]:
         return {c.id: (s, c) for s in self.sections for c in s.criteria}
 
-    def band_for(self, percent: float) -> Band:
-        """The highest band whose lower bound the percent reaches (bands are in ascending order)."""
+    def band_for(self, percent: Fraction | float) -> Band:
+        """The highest band whose lower bound the percent reaches (bands are in ascending order).
+
+        Compared exactly: a percent of 2/3 x 100 must not round up into the band above 66.67."""
         chosen = self.bands[0]
         for band in self.bands:
-            if percent >= band.min_percent:
+            if Fraction(percent) >= Fraction(str(band.min_percent)):
                 chosen = band
         return chosen
 
@@ -296,6 +299,10 @@ def schema_message(error: jsonschema.ValidationError) -> str:
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         return f"unknown key {', '.join(map(repr, extra))}; allowed here: {allowed}"
+    if error.validator == "exclusiveMinimum":
+        return f"{error.instance!r} is too small: it must be more than {error.validator_value}"
+    if error.validator == "minimum":
+        return f"{error.instance!r} is too small: it must be at least {error.validator_value}"
     if error.validator == "required":
         return error.message.replace("is a required property", "is required here")
     return error.message
