@@ -159,6 +159,15 @@ def _validator(schema: dict[str, t.Any]) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
+def _plainest(errors: t.Iterable[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
+    """One message per place where two say the same: a date that fails its pattern also fails
+    the date format, and "is not a date" is the one a person understands."""
+    errors = list(errors)
+    dated = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
+    kept = [e for e in errors if not (e.validator == "pattern" and tuple(e.absolute_path) in dated)]
+    return sorted(kept, key=lambda e: (list(map(str, e.absolute_path)), e.message))
+
+
 def _message(error: jsonschema.ValidationError, rubric: Rubric) -> str:
     path = list(error.absolute_path)
     if error.validator == "additionalProperties" and path == ["answers"]:
@@ -250,7 +259,7 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric) -> Round:
             if code in origin:
                 found.append(("/organisation", f"{code} already has a record in this round ({origin[code]})"))
             origin.setdefault(code, name)
-        errors = sorted(validator.iter_errors(document), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+        errors = _plainest(validator.iter_errors(document))
         found.extend((pointer(e.absolute_path), _message(e, rubric)) for e in errors)
         if not errors:
             record = Record.model_validate(document)

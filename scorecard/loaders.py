@@ -109,8 +109,8 @@ def parse_json(data: bytes, name: str) -> t.Any:
         raise InvalidInput([Problem(name, "", str(error))]) from None
     except RecursionError:
         raise InvalidInput([Problem(name, "", "is nested too deeply to be evidence")]) from None
-    except ValueError as error:  # e.g. an integer with more digits than Python will convert
-        raise InvalidInput([Problem(name, "", f"holds a value that cannot be read: {error}")]) from None
+    except ValueError:  # an integer with more digits than Python will convert (over 4,300)
+        raise InvalidInput([Problem(name, "", "holds a number too long to be read; evidence numbers are short")]) from None
 
 
 def check_depth(value: t.Any, name: str, limit: int = MAX_DEPTH) -> None:
