@@ -162,7 +162,14 @@ def parse_yaml(data: bytes, name: str) -> YamlDocument:
     aliases are counted as they are expanded.
     """
     text = decode_text(data, name)
-    loader = _StrictResolver(text)
+    try:
+        # The reader checks every character as the loader is made, so this belongs in the try.
+        loader = _StrictResolver(text)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise InvalidInput(
+            [Problem(name, "", f"holds a control character YAML does not allow (code {error.character!r:.12})", line)]
+        ) from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:

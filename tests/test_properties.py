@@ -1,0 +1,315 @@
+"""Properties the engine keeps for any valid rubric and evidence (hypothesis), and loaders that
+report rather than raise for any invalid input."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+import hypothesis.strategies as st
+import jsonschema
+from hypothesis import HealthCheck, assume, given, settings
+
+from scorecard.engine import Provenance, score
+from scorecard.evidence import Record, evidence_schema
+from scorecard.loaders import parse_json, parse_yaml
+from scorecard.problems import InvalidInput
+from scorecard.register import Body, Register
+from scorecard.render.json_ import dumps
+from scorecard.rubric import Rubric, meaning_problems, rubric_schema
+
+CODES = [f"B{i:02d}" for i in range(8)]
+REGISTER = Register(name="test", bodies={c: Body(code=c, name=f"Body {c}", short_name=c, region="R") for c in CODES})
+PROVENANCE = Provenance("0" * 64, "1" * 64)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# ---------------------------------------------------------------- random valid rubrics
+
+points = st.integers(min_value=0, max_value=5)
+
+
+@st.composite
+def answer_definitions(draw, allow_rank: bool = True) -> dict[str, t.Any]:
+    kinds = ["choice", "multi", "boolean", "bands"] + (["rank"] if allow_rank else [])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "choice":
+        values = draw(st.lists(points, min_size=2, max_size=4))
+        assume(max(values) > 0)
+        return {"type": "choice", "options": [{"value": f"o{i}", "points": p, "descriptor": f"Option {i}"} for i, p in enumerate(values)]}
+    if kind == "multi":
+        n = draw(st.integers(2, 4))
+        return {
+            "type": "multi",
+            "max_points": draw(st.integers(1, 4)),
+            "options": [{"value": f"m{i}", "label": f"M{i}"} for i in range(n)],
+            "levels": [{"min_count": 0, "descriptor": "None"}, {"min_count": n, "descriptor": "All"}],
+        }
+    if kind == "boolean":
+        return {"type": "boolean", "when_true": {"points": draw(st.integers(1, 4)), "descriptor": "Yes"}, "when_false": {"points": 0, "descriptor": "No"}}
+    if kind == "bands":
+        # lower is better: points fall as the bound rises
+        top = draw(st.integers(1, 4))
+        return {
+            "type": "number",
+            "unit": "per 1,000",
+            "direction": "lower-is-better",
+            "minimum": 0,
+            "max_points": top,
+            "scoring": "bands",
+            "bands": [{"upto": 10, "points": top, "descriptor": "Low"}, {"upto": 20, "points": top / 2, "descriptor": "Mid"}, {"points": 0, "descriptor": "High"}],
+        }
+    return {"type": "number", "unit": "%", "direction": draw(st.sampled_from(["lower-is-better", "higher-is-better"])), "minimum": 0, "max_points": draw(st.integers(1, 3)), "scoring": "rank"}
+
+
+@st.composite
+def rubrics(draw, allow_rank: bool = True) -> Rubric:
+    sections = []
+    n = 0
+    for s in range(draw(st.integers(1, 3))):
+        criteria = []
+        for _ in range(draw(st.integers(1, 3))):
+            criteria.append({"id": f"C{n}", "question": "Q?", "guidance": "G.", "clause": "Clause", "weight": draw(st.integers(1, 3)), "answer": draw(answer_definitions(allow_rank))})
+            n += 1
+        sections.append({"id": f"s{s}", "title": f"Section {s}", "weight": draw(st.integers(1, 3)), "criteria": criteria})
+    flags = []
+    all_criteria = [c for s in sections for c in s["criteria"]]
+    for i, criterion in enumerate(draw(st.lists(st.sampled_from(all_criteria), max_size=2, unique_by=lambda c: c["id"]))):
+        answer = criterion["answer"]
+        if answer["type"] == "choice":
+            when = {"criterion": criterion["id"], "equals": answer["options"][0]["value"]}
+        elif answer["type"] == "multi":
+            when = {"criterion": criterion["id"], "contains": answer["options"][0]["value"]}
+        elif answer["type"] == "boolean":
+            when = {"criterion": criterion["id"], "equals": True}
+        else:
+            when = {"criterion": criterion["id"], "gte": 15}
+        flag = {"id": f"f{i}", "severity": "caveat", "message": "A flag.", "when": when}
+        if draw(st.booleans()):
+            flag["cap"] = {"section": draw(st.sampled_from([s["id"] for s in sections])), "percent": draw(st.integers(0, 100))}
+        flags.append(flag)
+    data = {
+        "id": "random",
+        "version": "1.0.0",
+        "title": "Random rubric",
+        "register": "test",
+        "sections": sections,
+        "flags": flags,
+        "categories": [{"id": "any-flag", "title": "Any", "when": flags[0]["when"]}] if flags else [],
+        "bands": [
+            {"id": "low", "label": "Low", "min_percent": 0, "colour": "#FFFFFF"},
+            {"id": "mid", "label": "Mid", "min_percent": draw(st.integers(1, 60)), "colour": "#FFFFFF"},
+            {"id": "high", "label": "High", "min_percent": draw(st.integers(61, 100)), "colour": "#FFFFFF"},
+        ],
+    }
+    assert not list(jsonschema.Draft202012Validator(rubric_schema()).iter_errors(data)), data
+    rubric = Rubric.model_validate(data)
+    assert not meaning_problems(rubric), meaning_problems(rubric)
+    return rubric
+
+
+@st.composite
+def answers(draw, rubric: Rubric, criterion_id: str) -> dict[str, t.Any] | None:
+    """One answer entry valid for the criterion, or None for no entry."""
+    _, criterion = rubric.criteria[criterion_id]
+    outcome = draw(st.sampled_from(["answered", "answered", "answered", "not-held", "not-applicable", "missing"]))
+    if outcome == "missing":
+        return None
+    if outcome != "answered":
+        return {"outcome": outcome, "note": "n"}
+    answer = criterion.answer
+    if answer.type == "choice":
+        value = draw(st.sampled_from([o.value for o in answer.options]))
+    elif answer.type == "multi":
+        value = draw(st.lists(st.sampled_from([o.value for o in answer.options]), unique=True))
+    elif answer.type == "boolean":
+        value = draw(st.booleans())
+    else:
+        value = draw(st.integers(0, 30))
+    return {"value": value, "source": "doc"}
+
+
+def record_data(code: str, entries: dict[str, t.Any], response: str = "replied") -> dict[str, t.Any]:
+    return {
+        "organisation": code,
+        "rubric": {"id": "random", "version": "1.0.0"},
+        "round": "r",
+        "kind": "desk-research",
+        "response": response,
+        "assessor": "A",
+        "assessed_on": "2024-01-01",
+        "sources": [{"id": "doc", "title": "Doc", "date": "2024-01-01"}],
+        "answers": {k: v for k, v in entries.items() if v is not None} if response == "replied" else {},
+    }
+
+
+@st.composite
+def rounds(draw, allow_rank: bool = True) -> tuple[Rubric, list[dict[str, t.Any]]]:
+    rubric = draw(rubrics(allow_rank))
+    bodies = draw(st.lists(st.sampled_from(CODES), min_size=1, max_size=6, unique=True))
+    records = []
+    for code in bodies:
+        response = draw(st.sampled_from(["replied", "replied", "replied", "refused", "no-reply"]))
+        entries = {cid: draw(answers(rubric, cid)) for cid in rubric.criteria}
+        records.append(record_data(code, entries, response))
+    # every generated record must pass the schema the rubric implies
+    validator = jsonschema.Draft202012Validator(evidence_schema(rubric), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    for data in records:
+        assert not list(validator.iter_errors(data)), data
+    return rubric, records
+
+
+def run(rubric: Rubric, records: list[dict[str, t.Any]]):
+    return score(rubric, [Record.model_validate(r) for r in records], REGISTER, PROVENANCE)
+
+
+# ---------------------------------------------------------------- properties
+
+
+@SETTINGS
+@given(rounds())
+def test_percents_stay_within_0_and_100(case):
+    rubric, records = case
+    for body in run(rubric, records).organisations:
+        for value in [body.percent, *(s.percent for s in body.sections), *(s.uncapped_percent for s in body.sections)]:
+            assert value is None or 0 <= value <= 100
+        for criterion in body.criteria:
+            assert criterion.points is None or 0 <= criterion.points <= criterion.max_points
+
+
+@SETTINGS
+@given(rounds(), st.randoms(use_true_random=False))
+def test_the_order_of_records_changes_no_byte(case, rng):
+    rubric, records = case
+    shuffled = records[:]
+    rng.shuffle(shuffled)
+    assert dumps(run(rubric, shuffled)) == dumps(run(rubric, records))
+
+
+def _points(rubric: Rubric, criterion_id: str, entry: dict[str, t.Any] | None) -> float | None:
+    """Points an entry earns on a non-rank criterion (None: not applicable)."""
+    from scorecard.engine import _Answer, score_answer
+
+    _, criterion = rubric.criteria[criterion_id]
+    if entry is None or "outcome" in entry:
+        outcome = entry["outcome"] if entry else "not-answered"
+        return None if outcome == "not-applicable" else 0.0
+    return float(score_answer(criterion, _Answer("answered", entry["value"])).points)
+
+
+def _best_value(rubric: Rubric, criterion_id: str) -> t.Any:
+    answer = rubric.criteria[criterion_id][1].answer
+    if answer.type == "choice":
+        return max(answer.options, key=lambda o: o.points).value
+    if answer.type == "multi":
+        return [o.value for o in answer.options]
+    if answer.type == "boolean":
+        return True
+    return 0  # lower is better in the generated bands
+
+
+@SETTINGS
+@given(rounds(allow_rank=False), st.data())
+def test_improving_an_answer_never_lowers_the_percent_unless_a_cap_applies(case, data):
+    rubric, records = case
+    replied = [r for r in records if r["response"] == "replied"]
+    assume(replied)
+    target = data.draw(st.sampled_from(replied))
+    criterion_id = data.draw(st.sampled_from(list(rubric.criteria)))
+    before_entry = target["answers"].get(criterion_id)
+    after_entry = {"value": _best_value(rubric, criterion_id), "source": "doc"}
+    before_points, after_points = _points(rubric, criterion_id, before_entry), _points(rubric, criterion_id, after_entry)
+    # an improvement: more points on a criterion that counted, and still counts
+    assume(before_points is not None and after_points > before_points)
+    improved = json.loads(json.dumps(records))
+    changed = next(r for r in improved if r["organisation"] == target["organisation"])
+    changed["answers"][criterion_id] = after_entry
+    old = next(o for o in run(rubric, records).organisations if o.code == target["organisation"])
+    new = next(o for o in run(rubric, improved).organisations if o.code == target["organisation"])
+    capped = any(s.capped_by for s in new.sections) or any(s.capped_by for s in old.sections)
+    if not capped:
+        assert new.percent >= old.percent
+        for n, o in zip(new.sections, old.sections):
+            assert n.percent is None or o.percent is None or n.percent >= o.percent
+
+
+@SETTINGS
+@given(rounds(allow_rank=False), st.data())
+def test_a_body_does_not_depend_on_other_bodies_answers(case, data):
+    rubric, records = case
+    assume(len(records) >= 2)
+    me = records[0]["organisation"]
+    others = json.loads(json.dumps(records))
+    for record in others[1:]:
+        if record["response"] == "replied":
+            record["answers"] = {cid: e for cid in rubric.criteria if (e := data.draw(answers(rubric, cid))) is not None}
+    mine = next(o for o in run(rubric, records).organisations if o.code == me)
+    again = next(o for o in run(rubric, others).organisations if o.code == me)
+    assert mine.model_dump(exclude={"rank"}) == again.model_dump(exclude={"rank"})
+
+
+# ---------------------------------------------------------------- invalid input reports, never raises
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=25,
+)
+record_keys = ["organisation", "rubric", "round", "kind", "response", "assessor", "assessed_on", "sources", "answers"]
+
+
+@st.composite
+def mangled_records(draw) -> t.Any:
+    """A valid-looking record with random parts replaced, or any JSON value at all."""
+    if draw(st.booleans()):
+        return draw(json_values)
+    data = record_data("B00", {"C0": {"value": "o0", "source": "doc"}})
+    for key in draw(st.lists(st.sampled_from(record_keys), max_size=3)):
+        if draw(st.booleans()):
+            data.pop(key, None)
+        else:
+            data[key] = draw(json_values)
+    return data
+
+
+@settings(max_examples=200, deadline=None)
+@given(mangled_records())
+def test_random_records_are_reported_not_raised(tmp_path_factory, document):
+    from scorecard.evidence import load_round
+    from scorecard.rubric import LoadedRubric
+
+    rubric = Rubric.model_validate(
+        {
+            "id": "random",
+            "version": "1.0.0",
+            "title": "R",
+            "register": "test",
+            "sections": [{"id": "s", "title": "S", "weight": 1, "criteria": [{"id": "C0", "question": "Q", "guidance": "G", "clause": "C", "weight": 1, "answer": {"type": "choice", "options": [{"value": "o0", "points": 1, "descriptor": "D"}]}}]}],
+            "bands": [{"id": "b", "label": "B", "min_percent": 0, "colour": "#FFFFFF"}],
+        }
+    )
+    folder = tmp_path_factory.mktemp("random")
+    (folder / "B00.json").write_text(json.dumps(document), "utf-8")
+    try:
+        round_ = load_round([folder], LoadedRubric(rubric, folder / "rubric.yaml", "0" * 64, REGISTER))
+    except InvalidInput as error:
+        assert error.problems and all(str(folder) in str(p) for p in error.problems)
+    else:
+        run(rubric, [r.model_dump() for r in round_.records])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_random_bytes_never_crash_the_json_reader(data):
+    try:
+        parse_json(data, "x.json")
+    except InvalidInput as error:
+        assert all(p.file == "x.json" for p in error.problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300) | st.text(alphabet="{}[]:,-!&*|>'\"#\n abc01?%@`", max_size=120).map(str.encode))
+def test_random_bytes_never_crash_the_yaml_reader(data):
+    try:
+        parse_yaml(data, "x.yaml")
+    except InvalidInput as error:
+        assert all(p.file == "x.yaml" for p in error.problems)
