@@ -1,4 +1,4 @@
-"""The command line: `scorecard validate | score | schema | rubric lint`.
+"""The command line: `scorecard validate | score | schema | template | import | rubric lint`.
 
 Exit codes: 0 ok; 1 invalid input (nothing written); 2 usage error.
 Commands only gather options and call the loaders, the engine and the renderers.
@@ -287,6 +287,84 @@ def lint(path: Path) -> None:
         f"{len(r.flags)} flags, {len(r.categories)} categories, {len(r.bands)} bands; "
         f"register {loaded.register.name} ({len(loaded.register.bodies)} bodies)"
     )
+
+
+@cli.command()
+@click.option("--org", "code", required=True, metavar="CODE", help="The body's code in the rubric's register.")
+@click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric file or bundled rubric id (default: the bundled round's rubric).")
+@click.option("--round", "round_id", default="self-assessment", show_default=True, help="The round id the imported record will carry.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx file to write.")
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+def template(code: str, rubric_ref: str | None, round_id: str, output: Path, force: bool) -> None:
+    """Write a self-assessment workbook for one body to fill in, then `scorecard import` it.
+
+    The workbook has an Instructions sheet, an Answers sheet (one row per criterion, with
+    dropdowns built from the rubric) and a Sources sheet. Everything but the answer cells is
+    locked (no password), so the structure survives being filled in.
+
+    \b
+    Examples:
+      scorecard template --org QWE -o QWE-self-assessment.xlsx
+      scorecard template --org AAA --rubric my-rubric.yaml --round self-2024 -o AAA.xlsx
+    """
+    import re
+
+    from scorecard.output import write_all
+    from scorecard.selfassess import template as make_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"-o {output}: the template is an Excel workbook; give a name ending in .xlsx")
+    if output.exists() and not force:
+        raise click.UsageError(f"{output} exists; give --force to overwrite it")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", round_id):
+        raise click.UsageError(f"--round {round_id!r}: use letters, digits, '_', '.' and '-', starting with a letter or digit")
+    loaded = _load_rubric(rubric_ref, [] if rubric_ref else [_default_round()])
+    if code not in loaded.register:
+        raise click.UsageError(f"--org {code!r} is not in the register {loaded.register.name!r} of rubric {loaded.rubric.id}")
+    write_all(output.parent, {output.name: make_template(loaded, code, round_id)})
+    click.echo(f"Wrote {output}: self-assessment for {loaded.register[code].name} ({code}), rubric {loaded.rubric.id} {loaded.rubric.version}.")
+
+
+@cli.command("import")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), help="The evidence record to write (default: CODE.json here).")
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+@click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric file or bundled rubric id (default: the one the workbook was made from).")
+def import_(workbook: Path, output: Path | None, force: bool, rubric_ref: str | None) -> None:
+    """Read a filled-in self-assessment workbook into an evidence record (JSON) and validate it.
+
+    Every problem names its sheet and cell (FILE: Answers!F7: message) and nothing is written.
+    Values are read, never formulas: a cell holding a formula is refused. Refused outright:
+    macro workbooks (.xlsm), files over 5 MB, files that are not .xlsx, and archives that would
+    unpack to more than 50 MB.
+
+    \b
+    Examples:
+      scorecard import QWE-self-assessment.xlsx                 # writes QWE.json here
+      scorecard import QWE.xlsx -o evidence/self-2024/QWE.json --force
+    """
+    from scorecard.output import write_all
+    from scorecard.rubric import bundled_rubrics, find_rubric, load_rubric
+    from scorecard.selfassess import open_workbook, import_workbook
+
+    opened = open_workbook(workbook)
+    reference = rubric_ref or opened.meta["rubric id"]
+    path = find_rubric(reference)
+    if path is None:
+        bundled = ", ".join(bundled_rubrics()) or "none"
+        raise click.UsageError(f"rubric {reference!r} is neither a file nor a bundled rubric ({bundled}); give --rubric PATH")
+    loaded = load_rubric(path)
+    record = import_workbook(opened, loaded)
+    target = output or Path(f"{record['organisation']}.json")
+    if target.exists() and not force:
+        raise click.UsageError(f"{target} exists; give --force to overwrite it")
+    data = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    write_all(target.parent, {target.name: data})
+    rubric = loaded.rubric
+    left = [c for c in rubric.criteria if c not in record["answers"]]
+    click.echo(f"Wrote {target}: {len(record['answers'])} of {len(rubric.criteria)} questions for {record['organisation']}, valid against {rubric.id} {rubric.version}.")
+    if left:
+        click.echo(f"Left blank (scored as not answered): {', '.join(left)}")
 
 
 def main() -> None:

@@ -19,6 +19,8 @@ Rendered = dict[str, bytes]
 # format name -> "module:function"
 RENDERER_BY_FORMAT: dict[str, str] = {
     "json": "scorecard.render.json_:render",
+    "xlsx": "scorecard.render.excel:render",  # also writes scorecard.csv beside it
+    "xlsx-per-organisation": "scorecard.render.excel:render_per_organisation",
 }
 
 # What `scorecard score` writes when no --format is given; other formats are asked for by name

@@ -1,0 +1,122 @@
+"""scorecard.csv: the Evidence rows flat, one per body and criterion, for open-data reuse.
+
+The same rows fill the workbook's Evidence sheet, so the two cannot disagree. UTF-8 without a
+byte-order mark, one header row, CRLF line ends (RFC 4180). A text field that a spreadsheet
+would run as a formula (starting with = + - @ tab or CR) is written with a leading apostrophe,
+the common convention for making such a field inert when the file is opened in Excel; numbers
+are never altered.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import typing as t
+
+from scorecard.result import CriterionResult, OrganisationResult, Scorecard
+from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+EVIDENCE_COLUMNS: tuple[tuple[str, str], ...] = (
+    # (csv name, sheet heading)
+    ("code", "Code"),
+    ("body", "Body"),
+    ("response", "Response"),
+    ("section", "Section"),
+    ("criterion", "Criterion"),
+    ("question", "Question"),
+    ("outcome", "Outcome"),
+    ("answer", "Answer"),
+    ("value", "Value (as recorded)"),
+    ("points", "Points"),
+    ("max_points", "Max points"),
+    ("level", "Level reached"),
+    ("note", "Assessor's note"),
+    ("source_id", "Source id"),
+    ("source_title", "Source"),
+    ("source_date", "Source date"),
+    ("source_reference", "Reference"),
+    ("source_url", "Link"),
+)
+
+Row = dict[str, t.Union[str, float, None]]
+
+
+def answer_text(criterion: Criterion, result: CriterionResult) -> str | None:
+    """The answer in words: option labels rather than codes, Yes/No, a number with its unit."""
+    if result.outcome != "answered":
+        return None
+    value = result.value
+    answer = criterion.answer
+    if isinstance(answer, ChoiceAnswer):
+        option = next((o for o in answer.options if o.value == value), None)
+        return (option.label or option.value) if option else str(value)
+    if isinstance(answer, MultiAnswer):
+        labels = {o.value: o.label for o in answer.options}
+        return "; ".join(labels.get(v, str(v)) for v in value) or "none of the options"
+    if isinstance(answer, BooleanAnswer):
+        return "Yes" if value else "No"
+    assert isinstance(answer, NumberAnswer)
+    return f"{value} {answer.unit}"
+
+
+def raw_value(value: t.Any) -> str | None:
+    """The recorded value as text: strings as they are, anything else as JSON."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def evidence_rows(scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None = None) -> list[Row]:
+    out: list[Row] = []
+    for organisation in [only] if only else scorecard.organisations:
+        sources = {s.id: s for s in organisation.sources}
+        for result in organisation.criteria:
+            section, criterion = rubric.criteria[result.id]
+            source = sources.get(result.source) if result.source else None
+            out.append(
+                {
+                    "code": organisation.code,
+                    "body": organisation.name,
+                    "response": organisation.response,
+                    "section": section.title,
+                    "criterion": criterion.id,
+                    "question": criterion.question,
+                    "outcome": result.outcome,
+                    "answer": answer_text(criterion, result),
+                    "value": raw_value(result.value),
+                    "points": result.points,
+                    "max_points": result.max_points,
+                    "level": result.descriptor,
+                    "note": result.note,
+                    "source_id": result.source,
+                    "source_title": source.title if source else None,
+                    "source_date": source.date if source else None,
+                    "source_reference": source.reference if source else None,
+                    "source_url": source.url if source else None,
+                }
+            )
+    return out
+
+
+def _inert(value: t.Union[str, float, None]) -> t.Union[str, float]:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def dumps(rows: t.Sequence[Row]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, _ in EVIDENCE_COLUMNS])
+    for row in rows:
+        writer.writerow([_inert(row[name]) for name, _ in EVIDENCE_COLUMNS])
+    return buffer.getvalue().encode("utf-8")
+
+
+def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
+    return {"scorecard.csv": dumps(evidence_rows(scorecard, rubric))}

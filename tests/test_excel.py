@@ -1,0 +1,333 @@
+"""scorecard.xlsx, scorecard.csv and the per-body workbooks, read back with openpyxl."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import TINY
+from scorecard.engine import FORMULA_IN_WORDS, Provenance, score
+from scorecard.evidence import load_round
+from scorecard.render import excel
+from scorecard.render.csv_ import EVIDENCE_COLUMNS
+from scorecard.render.workbook import link, new_workbook, sheet_title
+from scorecard.result import Scorecard
+from scorecard.rubric import Rubric, load_rubric
+
+HOSTILE = ["=HYPERLINK(\"http://evil.invalid\",\"x\")", "+1+2", "-3-4", "@SUM(A1)", "\tTabbed", "\rReturned", "=1+1"]
+
+
+def scored(rubric_path: Path, evidence: Path) -> tuple[Scorecard, Rubric]:
+    loaded = load_rubric(rubric_path)
+    round_ = load_round([evidence], loaded)
+    card = score(loaded.rubric, round_.records, loaded.register, Provenance(loaded.sha256, round_.sha256, round_.info))
+    return card, loaded.rubric
+
+
+@pytest.fixture(scope="module")
+def tiny() -> tuple[Scorecard, Rubric]:
+    return scored(TINY / "rubric.yaml", TINY / "evidence")
+
+
+@pytest.fixture(scope="module")
+def tiny_book(tiny) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(excel.render(*tiny)["scorecard.xlsx"]))
+
+
+@pytest.fixture
+def hostile(tmp_path) -> tuple[Scorecard, Rubric]:
+    """The tiny round with formula-like text in the register, the rubric and the evidence, and
+    section titles that are not legal sheet titles."""
+    folder = tmp_path / "hostile"
+    shutil.copytree(TINY, folder)
+    rubric = (folder / "rubric.yaml").read_text()
+    rubric = rubric.replace("title: Services", "title: 'Services: [draft] a/b*?\\\\ and a long tail of words'")
+    rubric = rubric.replace("title: Practice", "title: 'Services: [draft] a/b*?\\\\ and a long tail too'")
+    rubric = rubric.replace("question: Is there a service?", f"question: '{HOSTILE[6]}'")
+    rubric = rubric.replace("descriptor: A service exists.", "descriptor: '@A service exists.'")
+    (folder / "rubric.yaml").write_text(rubric)
+    register = (folder / "register.csv").read_text().replace("Alpha Board", "=Alpha Board").replace(",North", ",-North", 1)
+    (folder / "register.csv").write_text(register)
+    for code, note, title in (("AAA", HOSTILE[0], HOSTILE[1]), ("BBB", HOSTILE[2], HOSTILE[3]), ("CCC", HOSTILE[4], HOSTILE[5])):
+        path = folder / "evidence" / f"{code}.json"
+        text = path.read_text()
+        text = text.replace(f'"{code} document"', _json(title))
+        text = text.replace('"source": "doc"\n    }', f'"source": "doc", "note": {_json(note)}\n    }}', 1)
+        path.write_text(text)
+    return scored(folder / "rubric.yaml", folder / "evidence")
+
+
+def _json(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+def cells(ws) -> list[list[object]]:
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def header_row(ws, first: str) -> int:
+    for row in ws.iter_rows():
+        if row[0].value == first and row[0].font.bold:
+            return row[0].row
+    raise AssertionError(f"no header starting {first!r} on {ws.title}")
+
+
+# ---------------------------------------------------------------- structure
+
+
+def test_sheets_in_reading_order(tiny_book):
+    assert tiny_book.sheetnames == ["Summary", "National summary", "Services", "Practice", "Evidence", "Flags", "Methodology"]
+
+
+def test_summary_one_row_per_body_with_frozen_filtered_printable_header(tiny, tiny_book):
+    card, rubric = tiny
+    ws = tiny_book["Summary"]
+    top = header_row(ws, "Rank")
+    heads = [c.value for c in ws[top]]
+    assert heads == ["Rank", "Code", "Body", "Region", "Response", "Overall %", "Band", "Services %", "Practice %", "Flags", "Categories"]
+    assert all(c.font.bold for c in ws[top])
+    assert ws.freeze_panes == f"A{top + 1}"
+    assert ws.auto_filter.ref == f"A{top}:K{top + len(card.organisations)}"
+    assert ws.print_title_rows == f"${top}:${top}"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    body_rows = [r for r in ws.iter_rows(min_row=top + 1, values_only=True) if r[1]]
+    assert [r[1] for r in body_rows] == [o.code for o in card.organisations]
+    assert ws.cell(row=1, column=1).value == "Summary"
+    assert "Tiny test rubric" in ws.cell(row=2, column=1).value and "1.2.0" in ws.cell(row=2, column=1).value
+    assert "2024-02-05" in ws.cell(row=3, column=1).value
+
+
+def test_summary_percent_band_text_and_colour(tiny, tiny_book):
+    card, rubric = tiny
+    ws = tiny_book["Summary"]
+    top = header_row(ws, "Rank")
+    first = card.organisations[0]
+    assert ws.cell(row=top + 1, column=6).value == pytest.approx(first.percent, rel=1e-12)
+    assert ws.cell(row=top + 1, column=6).number_format == '0.0"%"'
+    band = next(b for b in rubric.bands if b.id == first.band)
+    cell = ws.cell(row=top + 1, column=7)
+    assert cell.value == band.label
+    assert cell.fill.fgColor.rgb == "FF" + band.colour.lstrip("#").upper()
+    refused = next(r for r in range(top + 1, top + 6) if ws.cell(row=r, column=2).value == "EEE")
+    assert ws.cell(row=refused, column=6).value is None
+    assert ws.cell(row=refused, column=7).value == "not scored (refused)"
+    assert ws.cell(row=refused, column=1).value is None
+
+
+def test_national_summary_counts_published_figures_and_silent_bodies(tiny_book):
+    rows = cells(tiny_book["National summary"])
+    flat = [v for row in rows for v in row if v is not None]
+    category = next(r for r in rows if r[0] == "Has a service")
+    assert category[2:7] == [2, 3, "2 of 3", "2 of 3", "A test report"]
+    assert "Earlier survey" in flat and "Had a service" in flat
+    silent = {r[0]: r[2] for r in rows if r[0] in ("DDD", "EEE")}
+    assert silent == {"DDD": "did not reply", "EEE": "refused"}
+    assert next(r for r in rows if r[0] == "Good")[2] == 1
+
+
+def test_section_sheet_gives_points_and_level_per_body(tiny_book):
+    ws = tiny_book["Services"]
+    top = header_row(ws, "Rank")
+    heads = [c.value for c in ws[top]]
+    assert heads[:6] == ["Rank", "Code", "Body", "Response", "Services %", "Capped by flag"]
+    assert heads[6:] == ["S1 points (of 4)", "S1 level", "S2 points (of 2)", "S2 level"]
+    by_code = {r[1]: r for r in ws.iter_rows(min_row=top + 1, values_only=True)}
+    assert by_code["AAA"][6:8] == (4.0, "A service exists.")
+    assert by_code["CCC"][8:10] == (None, "Not applicable")  # left out of the maximum, not a zero
+    assert by_code["CCC"][5] == "no-policy-but-service"
+
+
+def test_evidence_rows_equal_the_csv(tiny, tiny_book):
+    card, _ = tiny
+    files = excel.render(*tiny)
+    ws = tiny_book["Evidence"]
+    top = header_row(ws, "Code")
+    assert [c.value for c in ws[top]] == [h for _, h in EVIDENCE_COLUMNS]
+    sheet_rows = [r for r in ws.iter_rows(min_row=top + 1, values_only=True)]
+    assert len(sheet_rows) == sum(len(o.criteria) for o in card.organisations) == 15
+    text = files["scorecard.csv"].decode("utf-8")
+    assert not text.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(text, newline="")))
+    assert table[0] == [n for n, _ in EVIDENCE_COLUMNS]
+    assert len(table) == 1 + len(sheet_rows)
+    for sheet_row, csv_row in zip(sheet_rows, table[1:]):
+        for value, text in zip(sheet_row, csv_row):
+            assert value == float(text) if isinstance(value, (int, float)) else ("" if value is None else value) == text
+    url = [h for _, h in EVIDENCE_COLUMNS].index("Link") + 1
+    first = ws.cell(row=top + 1, column=url)
+    assert first.value == "https://example.org/aaa" and first.hyperlink.target == "https://example.org/aaa"
+
+
+def test_flags_sheet_lists_every_flag_raised(tiny, tiny_book):
+    card, _ = tiny
+    rows = cells(tiny_book["Flags"])
+    raised = [(o.code, f.message) for o in card.organisations for f in o.flags]
+    assert raised  # the fixture raises flags, so this test can fail
+    listed = [(r[0], r[4]) for r in rows if r[4] and r[0] in {o.code for o in card.organisations}]
+    assert listed == raised
+
+
+def test_methodology_has_the_whole_rubric_formula_and_hashes(tiny, tiny_book):
+    card, rubric = tiny
+    flat = {v for row in cells(tiny_book["Methodology"]) for v in row if v is not None}
+    assert card.rubric.sha256 in flat and card.evidence_sha256 in flat
+    assert set(FORMULA_IN_WORDS) <= flat
+    for section in rubric.sections:
+        for criterion in section.criteria:
+            assert criterion.id in flat and criterion.question in flat and criterion.guidance in flat
+    assert {"No service.", "Thinking about one.", "A service exists.", "Low.", "Middling.", "High."} <= flat
+    assert {f.message for f in rubric.flags} <= flat
+    assert {f.when.describe() for f in rubric.flags} <= flat
+    assert {b.label for b in rubric.bands} <= flat and {c.title for c in rubric.categories} <= flat
+
+
+# ---------------------------------------------------------------- safety
+
+
+def _sheet_xml(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/worksheets/")}
+
+
+def test_hostile_text_is_stored_as_typed_text_never_a_formula(hostile):
+    data = excel.render(*hostile)["scorecard.xlsx"]
+    for name, xml in _sheet_xml(data).items():
+        assert "<f>" not in xml and "<f " not in xml, name
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    found: dict[str, list] = {}
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate}"
+                if isinstance(cell.value, str) and cell.value in HOSTILE + ["=Alpha Board", "-North", "@A service exists."]:
+                    assert cell.value != "\rReturned"
+                    found.setdefault(cell.value, []).append(cell)
+    # a carriage return comes back as the line break it shows as; the rest exactly as typed
+    assert set(found) == set(HOSTILE) - {"\rReturned"} | {"=Alpha Board", "-North", "@A service exists."}
+    for value, hits in found.items():
+        assert all(c.data_type == "s" and c.quotePrefix for c in hits), value
+    flat = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    assert "\nReturned" in flat
+
+
+def test_control_characters_do_not_break_the_workbook():
+    ws = new_workbook().create_sheet("x")
+    from scorecard.render.workbook import put
+
+    put(ws, 1, 1, "bell\x07 and nul\x00")
+    assert ws["A1"].value == "bell\ufffd and nul\ufffd"
+
+
+def test_hostile_section_titles_become_legal_unique_sheet_titles(hostile):
+    book = openpyxl.load_workbook(io.BytesIO(excel.render(*hostile)["scorecard.xlsx"]))
+    sections = book.sheetnames[2:4]
+    assert len(set(s.lower() for s in sections)) == 2
+    for title in sections:
+        assert len(title) <= 31 and not re.search(r"[\[\]:*?/\\]", title)
+
+
+def test_sheet_title_rules():
+    assert sheet_title("a:b/c\\d?e*f[g]h", []) == "a-b-c-d-e-f-g-h"
+    assert sheet_title("x" * 40, []) == "x" * 31
+    assert sheet_title("Summary", ["summary"]) == "Summary (2)"
+    assert sheet_title("x" * 40, ["x" * 31]) == "x" * 27 + " (2)"
+    assert sheet_title("'quoted'", []) == "quoted"
+    assert sheet_title("  ", []) == "Sheet"
+
+
+def test_csv_makes_formula_text_inert_but_keeps_numbers(hostile):
+    text = excel.render(*hostile)["scorecard.csv"].decode("utf-8")
+    table = list(csv.reader(io.StringIO(text, newline="")))
+    flat = {v for row in table for v in row}
+    for value in HOSTILE:
+        assert "'" + value in flat and value not in flat
+    assert "'=Alpha Board" in flat
+    points = [n for n, _ in EVIDENCE_COLUMNS].index("points")
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?|", row[points]) for row in table[1:])
+
+
+@pytest.mark.parametrize("url, linked", [
+    ("https://example.org/a", True), ("http://example.org/a", True),
+    ("javascript:alert(1)", False), ("file:///etc/passwd", False), ("=HYPERLINK(\"x\")", False), (None, False),
+])
+def test_only_http_links_are_clickable(url, linked):
+    ws = new_workbook().create_sheet("x")
+    link(ws, 1, 1, url)
+    assert ws["A1"].value == url
+    assert (ws["A1"].hyperlink is not None) == linked
+
+
+# ---------------------------------------------------------------- determinism
+
+
+def test_same_input_gives_identical_bytes_dated_by_the_evidence(tiny):
+    first, second = excel.render(*tiny), excel.render(*tiny)
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first["scorecard.xlsx"])) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2024, 2, 5, 0, 0, 0)}
+        assert archive.namelist()  # the order openpyxl wrote is kept
+    book = openpyxl.load_workbook(io.BytesIO(first["scorecard.xlsx"]))
+    assert book.properties.created.isoformat() == "2024-02-05T00:00:00"
+    assert book.properties.modified.isoformat() == "2024-02-05T00:00:00"
+
+
+# ---------------------------------------------------------------- per body and CLI
+
+
+def test_per_organisation_workbooks_hold_only_that_body(tiny):
+    card, _ = tiny
+    files = excel.render_per_organisation(*tiny)
+    assert sorted(files) == sorted(f"organisations/{o.code}.xlsx" for o in card.organisations)
+    book = openpyxl.load_workbook(io.BytesIO(files["organisations/CCC.xlsx"]))
+    assert book.sheetnames == ["Summary", "Evidence", "Flags", "Methodology"]
+    ws = book["Evidence"]
+    top = header_row(ws, "Code")
+    codes = {r[0] for r in ws.iter_rows(min_row=top + 1, values_only=True)}
+    assert codes == {"CCC"}
+    assert ws.max_row - top == 5
+    summary = {r[0]: r[1] for r in cells(book["Summary"]) if r[0]}
+    ccc = next(o for o in card.organisations if o.code == "CCC")
+    assert summary["Rank"] == f"{ccc.rank} of 3 bodies scored"
+    assert summary["Band"] == next(b.label for b in tiny[1].bands if b.id == ccc.band)
+    assert summary["Overall %"] == pytest.approx(ccc.percent, rel=1e-12)  # Excel keeps 15 digits
+
+
+def test_score_writes_xlsx_csv_and_per_body_books(run_line, tmp_path):
+    run_line(["score", TINY / "evidence", "--rubric", TINY / "rubric.yaml", "--out", tmp_path,
+              "--format", "xlsx", "--per-organisation"])
+    assert (tmp_path / "scorecard.xlsx").is_file() and (tmp_path / "scorecard.csv").is_file()
+    assert sorted(p.name for p in (tmp_path / "organisations").iterdir()) == [f"{c}.xlsx" for c in ("AAA", "BBB", "CCC", "DDD", "EEE")]
+    assert not (tmp_path / "scorecard.json").exists()
+
+
+RENDER_AND_HASH = """
+import hashlib, sys
+sys.path.insert(0, sys.argv[1])
+from test_excel import TINY, excel, scored
+files = {**excel.render(*scored(TINY / "rubric.yaml", TINY / "evidence")),
+         **excel.render_per_organisation(*scored(TINY / "rubric.yaml", TINY / "evidence"))}
+print(hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest())
+"""
+
+
+def test_bytes_do_not_depend_on_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    digests = set()
+    for seed in ("1", "2"):
+        run = subprocess.run([sys.executable, "-c", RENDER_AND_HASH, str(Path(__file__).parent)],
+                             capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1
