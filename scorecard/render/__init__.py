@@ -19,6 +19,7 @@ Rendered = dict[str, bytes]
 # format name -> "module:function"
 RENDERER_BY_FORMAT: dict[str, str] = {
     "json": "scorecard.render.json_:render",
+    "html": "scorecard.render.html:render",
     "xlsx": "scorecard.render.excel:render",  # also writes scorecard.csv beside it
     "xlsx-per-organisation": "scorecard.render.excel:render_per_organisation",
 }

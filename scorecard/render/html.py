@@ -1,0 +1,197 @@
+"""The `html` format: a static site under `site/` that works from a folder with no network.
+
+`site/index.html` (the national picture), `site/<CODE>.html` (one page per body),
+`site/methodology.html` (generated from the rubric), `site/style.css` and `site/site.js`.
+Templates live in `templates/` (package data). Evidence text is untrusted: autoescaping is on for
+every template, only http(s) URLs become links, and page names come from register codes that must
+match a strict pattern, so no code can name a file outside `site/`.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+import jinja2
+
+from scorecard.engine import FORMULA_IN_WORDS
+from scorecard.problems import InvalidInput, Problem
+from scorecard.render.html_view import (
+    KIND_WORDS,
+    RESPONSE_WORDS,
+    SEVERITY_WORDS,
+    View,
+    band_styles,
+    http_url,
+    number,
+    percent,
+    plural,
+    upper_first,
+)
+from scorecard.resources import data_dir
+from scorecard.result import Scorecard
+from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
+
+SITE = "site"
+# A register code names a page file: letters, digits, - and _ only (no dots, no slashes), so a
+# code can never climb out of site/ or hide a file.
+PAGE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# Names the site uses itself, and names Windows will not create (sites get copied to USB sticks);
+# compared case-insensitively, since such file systems often ignore case.
+_RESERVED = {"index", "methodology", "style", "site", "con", "prn", "aux", "nul"} | {
+    f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)
+}
+
+
+def page_names(scorecard: Scorecard, register_name: str) -> dict[str, str]:
+    """Register code -> page file name; InvalidInput if a code cannot safely name a file."""
+    problems: list[Problem] = []
+    names: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for organisation in scorecard.organisations:
+        code = organisation.code
+        if not PAGE_CODE.match(code):
+            problems.append(
+                Problem(register_name, "", f"code {code!r} cannot name a web page: use only letters, digits, - and _ (at most 64)")
+            )
+            continue
+        folded = code.lower()
+        if folded in _RESERVED:
+            problems.append(Problem(register_name, "", f"code {code!r} cannot name a web page: {folded} is a reserved name"))
+            continue
+        if folded in seen:
+            problems.append(
+                Problem(register_name, "", f"codes {seen[folded]!r} and {code!r} differ only in case; their pages would collide")
+            )
+            continue
+        seen[folded] = code
+        names[code] = f"{code}.html"
+    if problems:
+        raise InvalidInput(problems)
+    return names
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(data_dir("templates")),
+        autoescape=True,  # every template is HTML; evidence text must never become markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(http_url=http_url, number=number, percent=percent, plural=plural, upper_first=upper_first)
+    return env
+
+
+def stylesheet(rubric: Rubric) -> bytes:
+    """The one CSS file: the fixed stylesheet, then the rubric's band colours as classes (classes,
+    not inline styles, so the pages' Content-Security-Policy can forbid inline style)."""
+    css = (data_dir("templates") / "style.css").read_text("utf-8")
+    rules = [f".{b['css']}{{background:{b['fill']};color:{b['text']}}}\n" for b in band_styles(rubric)]
+    rules += [f"svg .{b['css']}{{fill:{b['fill']}}}\n" for b in band_styles(rubric)]
+    return (css.rstrip("\n") + "\n\n/* Band colours, from the rubric */\n" + "".join(rules)).encode("utf-8")
+
+
+def _answer_definition(criterion: t.Any) -> dict[str, t.Any]:
+    """The answer options of a criterion, for the methodology page."""
+    answer = criterion.answer
+    if isinstance(answer, ChoiceAnswer):
+        rows = [(o.label or o.value, number(o.points), o.descriptor) for o in answer.options]
+        return {"kind": "One option from a list", "rows": rows, "notes": []}
+    if isinstance(answer, BooleanAnswer):
+        rows = [("Yes", number(answer.when_true.points), answer.when_true.descriptor),
+                ("No", number(answer.when_false.points), answer.when_false.descriptor)]
+        return {"kind": "Yes or no", "rows": rows, "notes": []}
+    if isinstance(answer, MultiAnswer):
+        notes = [f"Options: {', '.join(o.label for o in answer.options)}.",
+                 f"Points: up to {number(answer.max_points)}, in proportion to the share of the "
+                 f"{len(answer.options)} options covered."]
+        rows = [(f"{level.min_count} or more options", "", level.descriptor) for level in answer.levels]
+        return {"kind": "Any of a set of options", "rows": rows, "notes": notes}
+    assert isinstance(answer, NumberAnswer)
+    direction = "lower is better" if answer.direction == "lower-is-better" else "higher is better"
+    notes = [f"Unit: {answer.unit}; {direction}."]
+    if answer.scoring == "rank":
+        notes.append(f"Scored by rank among the bodies with a value: up to {number(answer.max_points)} points.")
+        return {"kind": "A number, ranked", "rows": [], "notes": notes}
+    rows = []
+    lower = None
+    for band in answer.bands:
+        span = f"up to {number(band.upto)}" if band.upto is not None else f"above {number(lower)}"
+        rows.append((span, number(band.points), band.descriptor))
+        lower = band.upto
+    return {"kind": "A number, in bands", "rows": rows, "notes": notes}
+
+
+def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
+    names = page_names(scorecard, rubric.register_name)
+    view = View(scorecard, rubric)
+    env = environment()
+    label = rubric.organisation_label
+    common = {
+        "scorecard": scorecard,
+        "rubric": rubric,
+        "label": label,
+        "pages": names,
+        "bands": band_styles(rubric),
+        "response_words": RESPONSE_WORDS,
+        "kind_words": KIND_WORDS,
+        "severity_words": SEVERITY_WORDS,
+    }
+
+    def page(template: str, **context: t.Any) -> bytes:
+        return env.get_template(template).render(**common, **context).encode("utf-8")
+
+    organisations = scorecard.organisations
+    summary = scorecard.summary
+    largest = max(summary.bands.values(), default=0)
+    chart = [
+        {**b, "count": summary.bands.get(b["id"], 0),
+         "share": (summary.bands.get(b["id"], 0) / largest) if largest else 0.0}
+        for b in band_styles(rubric)
+    ]
+    baselines_by_category: dict[str, list[t.Any]] = {}
+    other_baselines = []
+    for baseline in scorecard.round_info.baselines:
+        for figure in baseline.figures:
+            if figure.category:
+                baselines_by_category.setdefault(figure.category, []).append((baseline, figure))
+            else:
+                other_baselines.append((baseline, figure))
+
+    files: dict[str, bytes] = {
+        f"{SITE}/index.html": page(
+            "index.html",
+            current="index",
+            page_title=rubric.title,
+            rows=[view.organisation_row(o) for o in organisations],
+            regions=sorted({o.region for o in organisations if o.region}),
+            section_titles=[(s.id, s.title) for s in rubric.sections],
+            chart=chart,
+            baselines_by_category=baselines_by_category,
+            other_baselines=other_baselines,
+            refused=[o for o in organisations if o.response == "refused"],
+            no_reply=[o for o in organisations if o.response == "no-reply"],
+        ),
+        f"{SITE}/methodology.html": page(
+            "methodology.html",
+            current="methodology",
+            page_title=f"How the scores are worked out: {rubric.title}",
+            formula=FORMULA_IN_WORDS,
+            answers={c.id: _answer_definition(c) for s in rubric.sections for c in s.criteria},
+        ),
+        f"{SITE}/style.css": stylesheet(rubric),
+        f"{SITE}/site.js": (data_dir("templates") / "site.js").read_bytes(),
+    }
+    for organisation in organisations:
+        files[f"{SITE}/{names[organisation.code]}"] = page(
+            "organisation.html",
+            current="organisation",
+            page_title=f"{organisation.name}: {rubric.title}",
+            row=view.organisation_row(organisation),
+            sections=view.sections_of(organisation),
+            categories=[view.categories[c] for c in organisation.categories if c in view.categories],
+            scored=sum(1 for o in organisations if o.rank is not None),
+        )
+    return files
