@@ -44,6 +44,28 @@ def test_bad_evidence_is_named_and_nothing_is_written(run_line, tmp_path, name):
     assert path.read_bytes() == before
 
 
+def _parses(name: str) -> bool:
+    from scorecard.loaders import parse_json
+    from scorecard.problems import InvalidInput
+
+    try:
+        parse_json((CORPUS / "evidence" / name).read_bytes(), name)
+    except InvalidInput:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(EVIDENCE_CASES) if _parses(n)])
+def test_the_fast_validator_agrees_with_jsonschema(name):
+    from scorecard.evidence import RecordValidator, _validator, evidence_schema
+    from scorecard.loaders import parse_json
+    from scorecard.rubric import load_rubric
+
+    document = parse_json((CORPUS / "evidence" / name).read_bytes(), name)
+    schema = evidence_schema(load_rubric(TINY_RUBRIC).rubric)
+    assert RecordValidator(schema).fast.is_valid(document) == _validator(schema).is_valid(document)
+
+
 @pytest.mark.parametrize("name", sorted(RUBRIC_CASES))
 def test_bad_rubrics_are_named_with_a_line(run_line, name):
     path = CORPUS / "rubrics" / name

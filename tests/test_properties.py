@@ -287,6 +287,11 @@ def test_random_records_are_reported_not_raised(tmp_path_factory, document):
             "bands": [{"id": "b", "label": "B", "min_percent": 0, "colour": "#FFFFFF"}],
         }
     )
+    # the fast validator and jsonschema give the same verdict
+    from scorecard.evidence import RecordValidator, _validator
+
+    schema = evidence_schema(rubric)
+    assert RecordValidator(schema).fast.is_valid(document) == _validator(schema).is_valid(document), document
     folder = tmp_path_factory.mktemp("random")
     (folder / "B00.json").write_text(json.dumps(document), "utf-8")
     try:
