@@ -6,6 +6,7 @@ Commands only gather options and call the loaders, the engine and the renderers.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import typing as t
@@ -132,6 +133,20 @@ def _load_rubric(reference: str | None, evidence: t.Sequence[Path]) -> LoadedRub
     return load_rubric(path)
 
 
+# A round this large takes a second or more to score and write; below it, no progress bar.
+PROGRESS_FROM = 300
+
+
+@contextlib.contextmanager
+def _progress(steps: int, hidden: bool) -> t.Iterator[t.Callable[[], None]]:
+    """A progress bar on stderr, only when stderr is a terminal (never in pipes, logs or CI)."""
+    if hidden or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=steps, label="Scoring", file=sys.stderr, show_pos=True) as bar:
+        yield lambda: bar.update(1)
+
+
 def _evidence_paths(paths: t.Sequence[str]) -> list[Path]:
     return [Path(p) for p in paths] if paths else [_default_round()]
 
@@ -204,7 +219,7 @@ def score(
     """
     from scorecard.engine import Provenance
     from scorecard.engine import score as score_round
-    from scorecard.evidence import load_round
+    from scorecard.evidence import evidence_files, load_round
     from scorecard.output import write_all
     from scorecard.render import render
 
@@ -212,17 +227,23 @@ def score(
         raise click.UsageError(f"--out {out_dir} is a file; give a folder")
     evidence = _evidence_paths([evidence_dir] if evidence_dir else [])
     loaded = _load_rubric(rubric_ref, evidence)
-    round_ = load_round(evidence, loaded)
-    scorecard = score_round(
-        loaded.rubric, round_.records, loaded.register, Provenance(loaded.sha256, round_.sha256, round_.info)
-    )
     chosen = list(formats or DEFAULT_FORMATS)
     if per_organisation:
         if PER_ORGANISATION_FORMAT not in RENDERER_BY_FORMAT:
             raise click.UsageError("--per-organisation needs the Excel writer, which this build lacks")
         chosen.append(PER_ORGANISATION_FORMAT)
-    files = render(dict.fromkeys(chosen), scorecard, loaded.rubric)
-    written = write_all(out_dir, files)
+    files_to_read = len(evidence_files(evidence)[0])
+    with _progress(files_to_read + len(chosen) + 1, quiet or files_to_read < PROGRESS_FROM) as step:
+        round_ = load_round(evidence, loaded, on_file=step)
+        scorecard = score_round(
+            loaded.rubric, round_.records, loaded.register, Provenance(loaded.sha256, round_.sha256, round_.info)
+        )
+        files: dict[str, bytes] = {}
+        for name in dict.fromkeys(chosen):
+            step()
+            files.update(render([name], scorecard, loaded.rubric))
+        step()
+        written = write_all(out_dir, files)
     if quiet:
         return
     summary = scorecard.summary

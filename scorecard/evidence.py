@@ -252,7 +252,7 @@ def evidence_sha256(files: t.Mapping[str, bytes]) -> str:
     return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
-def load_round(paths: t.Sequence[Path], loaded: LoadedRubric) -> Round:
+def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None = None) -> Round:
     """Read, validate and cross-check every record; raise InvalidInput with all problems."""
     rubric = loaded.rubric
     files, round_file = evidence_files(paths)
@@ -263,6 +263,8 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric) -> Round:
     raw: dict[str, bytes] = {}
 
     for path in files:
+        if on_file is not None:
+            on_file()  # progress, for long rounds
         name = str(path)
         try:
             data = read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file")

@@ -195,3 +195,45 @@ def test_no_traceback_for_an_unreadable_file(run_line, tmp_path):
         (tmp_path / "AAA.json").chmod(0)
     result = run_line(["validate", tmp_path, "--rubric", TINY / "rubric.yaml"], expect=1)
     assert "AAA.json" in result.stderr and "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- progress
+
+
+class _Terminal(__import__("io").StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("terminal", "hidden", "shown"), [(True, False, True), (False, False, False), (True, True, False)])
+def test_progress_bar_only_on_a_terminal(monkeypatch, terminal, hidden, shown):
+    import io
+    import sys
+
+    from scorecard import cli as cli_module
+
+    stream = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    with cli_module._progress(4, hidden) as step:
+        for _ in range(4):
+            step()
+    assert ("Scoring" in stream.getvalue() and "4/4" in stream.getvalue()) is shown
+    assert bool(stream.getvalue()) is shown
+
+
+def test_a_large_round_shows_progress_on_a_terminal(run_line, tmp_path, monkeypatch):
+    from scorecard import cli as cli_module
+
+    seen = []
+    real = cli_module._progress
+
+    def spy(steps, hidden):
+        seen.append((steps, hidden))
+        return real(steps, hidden)
+
+    monkeypatch.setattr(cli_module, "_progress", spy)
+    monkeypatch.setattr(cli_module, "PROGRESS_FROM", 5)
+    run_line(["score", *TINY_ARGS, "--out", tmp_path, "--format", "json"])
+    run_line(["score", *TINY_ARGS, "--out", tmp_path, "--format", "json", "-q"])
+    # 5 records + 1 format + writing; shown (unless quiet) because 5 records reach the threshold
+    assert seen == [(7, False), (7, True)]
