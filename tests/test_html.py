@@ -273,3 +273,17 @@ def test_score_writes_the_site_by_default(run_line: t.Any, tmp_path: Path) -> No
 def test_cli_does_not_import_jinja2_until_it_renders() -> None:
     code = "import sys, scorecard.cli; print('jinja2' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_methodology_says_when_nobody_has_checked_the_rubric():
+    from scorecard.render.html import render
+    from scorecard.rubric import find_rubric, load_rubric
+
+    from conftest import score_round
+
+    loaded = load_rubric(find_rubric("scotland-pain-2022"))
+    assert loaded.rubric.governance.checked_by == ()
+    card = score_round(loaded.path, Path(__file__).parent.parent / "evidence" / "scotland-illustrative-2025")
+    page = render(card, loaded.rubric)["site/methodology.html"].decode()
+    assert "Not yet checked by anyone but its authors." in page
+    assert "Checked by" not in page
