@@ -82,6 +82,7 @@ def cli(debug: bool, output_format: str) -> None:
     Examples:
       scorecard score                      # the bundled rubric and latest round -> ./scorecard-out/
       scorecard validate evidence/foi-2023 # check every record, report every problem
+      scorecard compare evidence/foi-2023 evidence/illustrative-2026
       scorecard schema > evidence.schema.json
       scorecard rubric lint rubrics/my-rubric.yaml
     """
@@ -130,7 +131,10 @@ def _load_rubric(reference: str | None, evidence: t.Sequence[Path]) -> LoadedRub
         path = find_rubric(reference)
         if path is None:
             raise click.UsageError(f"--rubric {reference!r} is neither a file nor a bundled rubric ({bundled})")
-    return load_rubric(path)
+    from scorecard.succession import for_round
+
+    # A round is checked against the register in force when it was gathered (round.json).
+    return for_round(load_rubric(path), evidence)
 
 
 # A round this large takes a second or more to score and write; below it, no progress bar.
@@ -197,6 +201,13 @@ def validate(ctx: click.Context, paths: tuple[str, ...], rubric_ref: str | None)
     is_flag=True,
     help="Also write one small workbook per body into organisations/ (what an MP wants for their own area).",
 )
+@click.option(
+    "--compare",
+    "compare_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    help="An earlier round to compare with: adds what changed to every output.",
+)
+@click.option("--compare-rubric", "compare_rubric_ref", metavar="PATH|ID", help="Rubric of the earlier round (default: the one its records name).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 def score(
     evidence_dir: str | None,
@@ -205,6 +216,8 @@ def score(
     formats: tuple[str, ...],
     per_organisation: bool,
     quiet: bool,
+    compare_dir: str | None = None,
+    compare_rubric_ref: str | None = None,
 ) -> None:
     """Score a round of evidence and write the scorecards.
 
@@ -216,6 +229,7 @@ def score(
       scorecard score
       scorecard score evidence/foi-2023 --out public/
       scorecard score my-round/ --rubric my-rubric.yaml --format json
+      scorecard score evidence/illustrative-2026 --compare evidence/foi-2023
     """
     from scorecard.engine import Provenance
     from scorecard.engine import score as score_round
@@ -238,6 +252,8 @@ def score(
         scorecard = score_round(
             loaded.rubric, round_.records, loaded.register, Provenance(loaded.sha256, round_.sha256, round_.info)
         )
+        if compare_dir is not None:
+            scorecard = _with_changes(Path(compare_dir), compare_rubric_ref, loaded, scorecard)
         files: dict[str, bytes] = {}
         for name in dict.fromkeys(chosen):
             step()
@@ -257,7 +273,95 @@ def score(
         published = f"  (published: {category.published.count} of {category.published.of})" if category.published else ""
         click.echo(f"  {category.id}: {category.count} of {category.of}{published}")
     click.echo("Bands: " + ", ".join(f"{band} {count}" for band, count in summary.bands.items()))
+    if scorecard.changes is not None:
+        _echo_changes(scorecard)
     click.echo(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {out_dir}/")
+
+
+def _with_changes(old_dir: Path, old_rubric_ref: str | None, new: LoadedRubric, scorecard: t.Any) -> t.Any:
+    """The scorecard with a `changes` block comparing it with the round in old_dir."""
+    from scorecard.compare import compare as compare_rounds
+    from scorecard.compare import with_changes
+    from scorecard.engine import Provenance
+    from scorecard.engine import score as score_round
+    from scorecard.evidence import load_round
+    from scorecard.succession import between
+
+    old = _load_rubric(old_rubric_ref, [old_dir])
+    if old.rubric.id != new.rubric.id:
+        raise click.UsageError(
+            f"the earlier round answers rubric {old.rubric.id!r} and this one {new.rubric.id!r}; only rounds of one rubric can be compared"
+        )
+    old_round = load_round([old_dir], old)
+    earlier = score_round(old.rubric, old_round.records, old.register, Provenance(old.sha256, old_round.sha256, old_round.info))
+    succession = between(old.register.name, new.register.name)
+    return with_changes(scorecard, compare_rounds(earlier, scorecard, old.rubric, new.rubric, succession))
+
+
+def _echo_changes(scorecard: t.Any) -> None:
+    changes = scorecard.changes
+    counts = {d: sum(b.direction == d for b in changes.bodies) for d in ("up", "down", "unchanged")}
+    newly = sum(b.replied_now_not_before for b in changes.bodies)
+    click.echo(
+        f"Compared with round {changes.before.round}: {counts['up']} up, {counts['down']} down, {counts['unchanged']} unchanged, "
+        f"{len(changes.bodies) - sum(counts.values())} not comparable; {newly} replied this time but not last."
+    )
+    if changes.split:
+        click.echo("Split, not attributed: " + "; ".join(f"{s.code} -> {', '.join(s.successors)}" for s in changes.split))
+    if changes.criteria_left_out:
+        click.echo("Criteria left out of the comparison: " + ", ".join(f"{c.id} ({c.reason})" for c in changes.criteria_left_out))
+
+
+@cli.command()
+@click.argument("old_dir", type=click.Path(exists=True, file_okay=False, path_type=str))
+@click.argument("new_dir", type=click.Path(exists=True, file_okay=False, path_type=str))
+@click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric of the new round (default: the one its records name).")
+@click.option("--old-rubric", "old_rubric_ref", metavar="PATH|ID", help="Rubric of the old round (default: the one its records name).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder to write the scorecards into.")
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+@click.pass_context
+def compare(
+    ctx: click.Context,
+    old_dir: str,
+    new_dir: str,
+    rubric_ref: str | None,
+    old_rubric_ref: str | None,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Score NEW_DIR and say what changed since OLD_DIR, body by body.
+
+    Writes the new round's scorecards with a `changes` block in scorecard.json, a Change sheet in
+    the workbook and a change column on the site. Across a reorganisation of the register the
+    bodies are matched through its successor mapping: a body formed from whole earlier bodies is
+    compared with the simple mean of their results, and a body split between successors is shown
+    as split, never attributed. Only criteria unchanged between the two rubric versions are
+    compared. The same as `scorecard score NEW_DIR --compare OLD_DIR`.
+
+    \b
+    Examples:
+      scorecard compare evidence/foi-2023 evidence/illustrative-2026 --out compared/
+      scorecard compare old-round/ new-round/ --old-rubric rubric-v1.yaml --rubric rubric-v2.yaml
+    """
+    ctx.invoke(
+        score,
+        evidence_dir=new_dir,
+        rubric_ref=rubric_ref,
+        out_dir=out_dir,
+        formats=formats,
+        per_organisation=False,
+        quiet=quiet,
+        compare_dir=old_dir,
+        compare_rubric_ref=old_rubric_ref,
+    )
 
 
 @cli.command()

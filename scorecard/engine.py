@@ -201,6 +201,7 @@ def score(rubric: Rubric, records: t.Sequence[Record], register: Register, prove
             "assessor": record.assessor,
             "assessed_on": record.assessed_on,
             "sources": list(record.sources),
+            "reply": record.reply,  # passed through as given: the renderers show it
         }
         if record.response != "replied":
             result.update(

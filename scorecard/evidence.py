@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jsonschema
 import jsonschema_rs
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard.loaders import MAX_EVIDENCE_BYTES, check_depth, parse_json, read_bytes
 from scorecard.problems import InvalidInput, Problem, pointer
@@ -59,6 +59,17 @@ class AnswerEntry(_Model):
     note: str | None = None
 
 
+class Reply(_Model):
+    """A body's answer to its assessment (its right of reply), and what the assessor did with it."""
+
+    date: str
+    text: str
+    revised: bool  # whether the assessor changed answers because of it
+    note: str | None = None  # the assessor's account of what changed and why
+    source: str | None = None
+    previous_answers: dict[str, AnswerEntry] = {}  # the answers as they were before the revision
+
+
 class Record(_Model):
     organisation: str
     rubric: RubricRef
@@ -69,6 +80,7 @@ class Record(_Model):
     assessed_on: str
     sources: tuple[Source, ...]
     answers: dict[str, AnswerEntry]
+    reply: Reply | None = None
 
 
 class Published(_Model):
@@ -96,6 +108,9 @@ class RoundInfo(_Model):
     title: str
     description: str | None = None
     illustrative: bool = False
+    gathered_on: str | None = None  # when the evidence was gathered: picks the register in force
+    # or name that register outright ("register" would shadow BaseModel.register)
+    register_name: str | None = Field(default=None, alias="register")
     published: tuple[Published, ...] = ()
     baselines: tuple[Baseline, ...] = ()
 
@@ -153,6 +168,13 @@ def evidence_schema(rubric: Rubric) -> dict[str, t.Any]:
                 "else": {"$ref": "#/$defs/outcome"},
             }
     props["answers"] = {"type": "object", "additionalProperties": False, "properties": answers}
+    # Answers kept from before a revision take exactly what a current answer may take.
+    props["reply"] = {
+        "allOf": [
+            {"$ref": "#/$defs/reply"},
+            {"properties": {"previous_answers": {"type": "object", "additionalProperties": False, "properties": answers}}},
+        ]
+    }
     return schema
 
 
@@ -193,7 +215,7 @@ def _plainest(errors: t.Iterable[jsonschema.ValidationError]) -> list[jsonschema
 
 def _message(error: jsonschema.ValidationError, rubric: Rubric) -> str:
     path = list(error.absolute_path)
-    if error.validator == "additionalProperties" and path == ["answers"]:
+    if error.validator == "additionalProperties" and path in (["answers"], ["reply", "previous_answers"]):
         extra = sorted(set(error.instance) - set(rubric.criteria))
         return f"unknown criterion {', '.join(map(repr, extra))}; the rubric's criteria are {', '.join(rubric.criteria)}"
     if error.validator == "additionalProperties":
@@ -205,7 +227,8 @@ def _message(error: jsonschema.ValidationError, rubric: Rubric) -> str:
         return f"record is for rubric {error.instance!r}, but this is rubric {rubric.id!r}"
     if error.validator == "pattern" and path == ["rubric", "version"]:
         return f"record is for version {error.instance}, but this rubric is version {rubric.version}; the major version must match"
-    if error.validator == "enum" and len(path) >= 3 and path[0] == "answers" and path[2] == "value":
+    answer_path = path[1:] if path[:2] == ["reply", "previous_answers"] else path  # an answer kept from before a revision
+    if error.validator == "enum" and len(answer_path) >= 3 and answer_path[0] in ("answers", "previous_answers") and answer_path[2] == "value":
         allowed = ", ".join(json.dumps(v) for v in error.validator_value)
         return f"{json.dumps(error.instance)} is not one of: {allowed}"
     if error.validator == "format" and error.validator_value == "date":
@@ -338,4 +361,24 @@ def _record_problems(record: Record) -> list[tuple[str, str]]:
         if entry.source is not None and entry.source not in source_ids:
             listed = ", ".join(sorted(source_ids)) or "none"
             out.append((f"/answers/{pointer([criterion_id])[1:]}/source", f"source {entry.source!r} is not listed in sources (listed: {listed})"))
+    if record.reply is not None:
+        out.extend(_reply_problems(record, source_ids))
+    return out
+
+
+def _reply_problems(record: Record, source_ids: set[str]) -> list[tuple[str, str]]:
+    reply = t.cast(Reply, record.reply)
+    listed = ", ".join(sorted(source_ids)) or "none"
+    out: list[tuple[str, str]] = []
+    if reply.source is not None and reply.source not in source_ids:
+        out.append(("/reply/source", f"source {reply.source!r} is not listed in sources (listed: {listed})"))
+    if reply.previous_answers and not reply.revised:
+        out.append(("/reply/previous_answers", "previous answers are kept only when the assessor revised answers; set revised to true or remove them"))
+    for criterion_id, entry in reply.previous_answers.items():
+        where = f"/reply/previous_answers/{pointer([criterion_id])[1:]}"
+        if entry.source is not None and entry.source not in source_ids:
+            out.append((f"{where}/source", f"source {entry.source!r} is not listed in sources (listed: {listed})"))
+        current = record.answers.get(criterion_id, AnswerEntry(outcome="not-answered"))
+        if (entry.value, entry.outcome) == (current.value, current.outcome):
+            out.append((where, f"the answer to {criterion_id} before the revision is the same as now; keep only answers the revision changed"))
     return out

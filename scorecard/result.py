@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import typing as t
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from scorecard.evidence import Baseline, Source
+from scorecard.evidence import Baseline, Reply, Source
 
 
 class _Model(BaseModel):
@@ -73,6 +73,10 @@ class OrganisationResult(_Model):
     flags: list[FlagResult]
     categories: list[str]
     sources: list[Source]
+    # The body's answer to its assessment, if it gave one; absent from scorecard.json (not null)
+    # when there is none, so rounds without replies dump as they always did.
+    reply: Reply | None = Field(default=None, exclude_if=lambda value: value is None)
+
 
 
 class PublishedCount(_Model):
@@ -108,6 +112,98 @@ class RoundSummary(_Model):
     baselines: list[Baseline]
 
 
+# ---------------------------------------------------------------- comparing two rounds
+
+
+class RoundRef(_Model):
+    round: str
+    title: str | None
+    illustrative: bool
+    rubric: str
+    rubric_version: str
+    register_name: str | None  # the register its bodies were checked against
+    evidence_sha256: str
+
+
+class CriterionChange(_Model):
+    id: str
+    before: float | None  # points; for a successor, the mean over its scored predecessors
+    after: float | None
+    max_points: float
+    level_before: str | None  # the descriptor, when there is one earlier body to take it from
+    level_after: str | None
+
+
+class SectionChange(_Model):
+    id: str
+    title: str
+    before: float | None
+    after: float | None
+    change: float | None
+
+
+class EarlierBody(_Model):
+    """A body of the earlier round that a later body is compared with (or is not, if split)."""
+
+    code: str
+    name: str
+    whole: bool  # False when only part of it went into the later body
+    response: t.Literal["replied", "refused", "no-reply"] | None  # None: no record in that round
+    percent: float | None
+    note: str | None = None
+
+
+class BodyChange(_Model):
+    code: str
+    name: str
+    short_name: str
+    relation: t.Literal["same", "successor", "new"]
+    basis: str  # how the earlier picture was formed, in words
+    predecessors: list[EarlierBody]  # the whole bodies compared with
+    parts_not_counted: list[EarlierBody]  # split bodies that gave it a part: never attributed
+    response_before: t.Literal["replied", "refused", "no-reply"] | None
+    response_after: t.Literal["replied", "refused", "no-reply"]
+    replied_now_not_before: bool
+    replied_before_not_now: bool
+    percent_before: float | None
+    percent_after: float | None
+    change: float | None  # percentage points, after minus before
+    direction: t.Literal["up", "down", "unchanged"] | None  # None when either side has no score
+    words: str  # e.g. "up 12.5 points"
+    band_before: str | None
+    band_after: str | None
+    sections: list[SectionChange]
+    criteria: list[CriterionChange]  # only those whose points moved
+    flags_raised: list[str]
+    flags_cleared: list[str]
+
+
+class SplitBody(_Model):
+    code: str
+    name: str
+    response: t.Literal["replied", "refused", "no-reply"] | None
+    percent: float | None
+    successors: list[str]
+    words: str
+
+
+class LeftOut(_Model):
+    id: str
+    reason: str
+
+
+class Changes(_Model):
+    before: RoundRef
+    after: RoundRef
+    method: str
+    criteria_compared: list[str]
+    criteria_left_out: list[LeftOut]
+    flags_left_out: list[LeftOut]
+    bodies: list[BodyChange]
+    split: list[SplitBody]
+    unmatched_before: list[str]  # earlier codes with no body in this round to compare with
+
+
 class Scorecard(_Model):
     generator: Generator
     rubric: RubricInfo
@@ -117,3 +213,6 @@ class Scorecard(_Model):
     evidence_as_of: str | None
     organisations: list[OrganisationResult]
     summary: Summary
+    # Set only when the round is compared with an earlier one; absent otherwise.
+    changes: Changes | None = Field(default=None, exclude_if=lambda value: value is None)
+

@@ -17,6 +17,7 @@ from scorecard.engine import FORMULA_IN_WORDS, Provenance, score
 from scorecard.evidence import load_round
 from scorecard.render import excel
 from scorecard.render.csv_ import EVIDENCE_COLUMNS
+from scorecard.render.excel_sheets import EVIDENCE_SHEET
 from scorecard.render.workbook import link, new_workbook, sheet_title
 from scorecard.result import Scorecard
 from scorecard.rubric import Rubric, load_rubric
@@ -152,7 +153,9 @@ def test_evidence_rows_equal_the_csv(tiny, tiny_book):
     files = excel.render(*tiny)
     ws = tiny_book["Evidence"]
     top = header_row(ws, "Code")
-    assert [c.value for c in ws[top]] == [h for _, h in EVIDENCE_COLUMNS]
+    headings = dict(EVIDENCE_COLUMNS)
+    keys = [key for key, _ in EVIDENCE_SHEET]
+    assert [c.value for c in ws[top]] == [headings[k] for k in keys]
     sheet_rows = [r for r in ws.iter_rows(min_row=top + 1, values_only=True)]
     assert len(sheet_rows) == sum(len(o.criteria) for o in card.organisations) == 15
     text = files["scorecard.csv"].decode("utf-8")
@@ -161,11 +164,24 @@ def test_evidence_rows_equal_the_csv(tiny, tiny_book):
     assert table[0] == [n for n, _ in EVIDENCE_COLUMNS]
     assert len(table) == 1 + len(sheet_rows)
     for sheet_row, csv_row in zip(sheet_rows, table[1:]):
-        for value, text in zip(sheet_row, csv_row):
+        by_name = dict(zip(table[0], csv_row))
+        for key, value in zip(keys, sheet_row):
+            text = by_name[key]
             assert value == float(text) if isinstance(value, (int, float)) else ("" if value is None else value) == text
-    url = [h for _, h in EVIDENCE_COLUMNS].index("Link") + 1
+    url = keys.index("source_url") + 1
     first = ws.cell(row=top + 1, column=url)
     assert first.value == "https://example.org/aaa" and first.hyperlink.target == "https://example.org/aaa"
+
+
+def test_evidence_sheet_leaves_out_only_columns_that_repeat_other_information(tiny_book):
+    """The sheet drops rubric text shown on the section sheets and machine forms of other
+    columns; everything issue 4 asks of it stays."""
+    keys = {key for key, _ in EVIDENCE_SHEET}
+    assert {"code", "body", "criterion", "question", "answer", "points", "max_points", "note",
+            "source_title", "source_date", "source_url"} <= keys
+    assert {n for n, _ in EVIDENCE_COLUMNS} - keys == {"section", "level", "value", "source_id"}
+    levels = {v for row in cells(tiny_book["Services"]) for v in row}
+    assert "A service exists." in levels  # the level reached is still given, per body and criterion
 
 
 def test_flags_sheet_lists_every_flag_raised(tiny, tiny_book):
@@ -331,3 +347,100 @@ def test_bytes_do_not_depend_on_the_hash_seed():
                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
         digests.add(run.stdout.strip())
     assert len(digests) == 1
+
+
+# ---------------------------------------------------------------- streamed sheets (workbook.Book)
+
+
+def _book_bytes(fill_book) -> openpyxl.Workbook:
+    from scorecard.render.workbook import Book
+
+    book = Book()
+    fill_book(book)
+    return openpyxl.load_workbook(io.BytesIO(book.bytes("2024-02-05", "test")))
+
+
+def test_streamed_rows_keep_text_inert_links_safe_and_long_text_wrapped():
+    from scorecard.render.workbook import Styled
+
+    def fill_book(book):
+        st = book.stream("S", [10, 20, 30])
+        st.add(["Heading"], "title")
+        st.table(["A", "B", "C"], [
+            ["=1+1", Styled("https://example.org/x", "link"), "short"],
+            ["bell\x07", Styled("javascript:alert(1)", "link"), "word " * 30],
+            [3.5, None, "line one\rline two"],
+        ])
+        st.close()
+
+    ws = _book_bytes(fill_book)["S"]
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:C5" and ws.print_title_rows == "$2:$2"
+    formula, linked, short = ws["A3"], ws["B3"], ws["C3"]
+    assert formula.value == "=1+1" and formula.data_type == "s" and formula.quotePrefix
+    assert linked.hyperlink.target == "https://example.org/x"
+    assert ws["B4"].value == "javascript:alert(1)" and ws["B4"].hyperlink is None
+    assert ws["A4"].value == "bell\ufffd"
+    assert ws["C5"].value == "line one\nline two" and ws["C5"].alignment.wrap_text
+    assert not short.alignment.wrap_text and ws.row_dimensions[3].height is None  # fits on one line
+    assert ws["C4"].alignment.wrap_text and ws.row_dimensions[4].height >= 45  # 150 characters in 30
+    assert ws["A5"].value == 3.5 and ws["A5"].data_type == "n"
+    assert all(c.font.bold for c in ws[2])
+
+
+def test_streamed_panes_sit_under_the_main_header_whatever_comes_before():
+    def fill_book(book):
+        st = book.stream("S", [10, 10])
+        for k in range(7):
+            st.add([f"line {k}"])
+        st.table(["x", "y"], [["a", "b"]], main=False)  # a side table: no panes, no filter
+        st.blank()
+        st.table(["Main", "table"], [["c", "d"], ["e", "f"]])
+        st.close()
+
+    ws = _book_bytes(fill_book)["S"]
+    assert ws["A11"].value == "Main" and ws.freeze_panes == "A12"
+    assert ws.auto_filter.ref == "A11:B13" and ws.print_title_rows == "$11:$11"
+    assert [ws.cell(row=r, column=1).value for r in (1, 7, 8, 9, 12, 13)] == ["line 0", "line 6", "x", "a", "c", "e"]
+
+
+def test_book_copy_carries_a_laid_out_sheet_whole():
+    from scorecard.render.workbook import BOLD, WRAP, print_setup, put, table, widths
+
+    source = new_workbook().create_sheet("Laid out")
+    put(source, 1, 1, "Title", font=BOLD)
+    put(source, 2, 1, "@merged and long " * 5, alignment=WRAP)
+    source.merge_cells("A2:C2")
+    table(source, 4, ["Name", "Percent", "Link"], [["-x", 12.5, None]])
+    source.cell(row=5, column=2).number_format = '0.0"%"'
+    link(source, 5, 3, "https://example.org/doc")
+    widths(source, [20, 10, 30])
+    print_setup(source)
+
+    ws = _book_bytes(lambda book: book.copy(source))["Laid out"]
+    assert ws["A1"].font.bold and ws["A1"].value == "Title"
+    assert "A2:C2" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A2"].quotePrefix and ws["A2"].alignment.wrap_text and ws.row_dimensions[2].height == source.row_dimensions[2].height
+    assert ws["A5"].value == "-x" and ws["A5"].data_type == "s" and ws["A5"].quotePrefix
+    assert ws["B5"].value == 12.5 and ws["B5"].number_format == '0.0"%"'
+    assert ws["C5"].hyperlink.target == "https://example.org/doc"
+    assert ws.freeze_panes == "A5" and ws.auto_filter.ref == "A4:C5" and ws.print_title_rows == "$4:$4"
+    assert ws.column_dimensions["A"].width == 20 and ws.column_dimensions["C"].width == 30
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_book_copy_refuses_what_it_cannot_carry():
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from scorecard.render.workbook import Book
+
+    source = new_workbook().create_sheet("x")
+    source.add_data_validation(DataValidation(type="list", formula1='"a,b"'))
+    with pytest.raises(ValueError, match="data validation"):
+        Book().copy(source)
+
+
+def test_every_per_body_workbook_carries_the_same_methodology(tiny):
+    files = excel.render_per_organisation(*tiny)
+    sheets = [cells(openpyxl.load_workbook(io.BytesIO(data))["Methodology"]) for data in files.values()]
+    assert len(sheets) == 5 and all(s == sheets[0] for s in sheets)
+    assert tiny[0].rubric.sha256 in {v for row in sheets[0] for v in row}

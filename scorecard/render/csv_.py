@@ -69,14 +69,15 @@ def raw_value(value: t.Any) -> str | None:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def evidence_rows(scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None = None) -> list[Row]:
-    out: list[Row] = []
+def evidence_rows(scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None = None) -> t.Iterator[Row]:
+    """The rows one at a time: at 10,000 bodies there are hundreds of thousands of them, and
+    each writer only needs one at a time."""
     for organisation in [only] if only else scorecard.organisations:
         sources = {s.id: s for s in organisation.sources}
         for result in organisation.criteria:
             section, criterion = rubric.criteria[result.id]
             source = sources.get(result.source) if result.source else None
-            out.append(
+            yield (
                 {
                     "code": organisation.code,
                     "body": organisation.name,
@@ -98,7 +99,6 @@ def evidence_rows(scorecard: Scorecard, rubric: Rubric, only: OrganisationResult
                     "source_url": source.url if source else None,
                 }
             )
-    return out
 
 
 def _inert(value: t.Union[str, float, None]) -> t.Union[str, float]:
@@ -109,13 +109,18 @@ def _inert(value: t.Union[str, float, None]) -> t.Union[str, float]:
     return value
 
 
-def dumps(rows: t.Sequence[Row]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([name for name, _ in EVIDENCE_COLUMNS])
-    for row in rows:
-        writer.writerow([_inert(row[name]) for name, _ in EVIDENCE_COLUMNS])
-    return buffer.getvalue().encode("utf-8")
+def dumps(rows: t.Iterable[Row]) -> bytes:
+    buffer = io.BytesIO()
+    # Encoded as it is written, so the text is not held twice (as str and as bytes).
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    names = [name for name, _ in EVIDENCE_COLUMNS]
+    writer.writerow(names)
+    writer.writerows([_inert(row[name]) for name in names] for row in rows)
+    text.flush()
+    data = buffer.getvalue()
+    text.detach()
+    return data
 
 
 def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:

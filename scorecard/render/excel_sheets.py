@@ -1,7 +1,9 @@
 """The sheets of scorecard.xlsx and of the per-body workbooks.
 
-Each function fills one sheet from the Scorecard and the rubric. They only lay out what the
-engine computed: no percent, count or rank is worked out here.
+Each function adds one sheet to a `Book` from the Scorecard and the rubric. They only lay out
+what the engine computed: no percent, count or rank is worked out here. The sheets that grow with
+the number of bodies are streamed a row at a time; the Methodology sheet, which only depends on
+the rubric, is laid out once in an ordinary worksheet and copied into each workbook.
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ from scorecard.render.csv_ import EVIDENCE_COLUMNS, evidence_rows
 from scorecard.render.workbook import (
     BOLD,
     HEADER_FILL,
-    PERCENT,
     TITLE,
     WRAP,
+    Book,
+    Stream,
+    Styled,
     Value,
     fill,
+    is_link,
     link,
+    new_workbook,
     print_setup,
     put,
     table,
@@ -46,10 +52,17 @@ HOW_TO_READ = (
 )
 
 
-def title_block(ws: Worksheet, scorecard: Scorecard, heading: str, lines: t.Sequence[str] = (), span: int = 6) -> int:
+def title_block(st: Stream, scorecard: Scorecard, heading: str, lines: t.Sequence[str] = (), span: int = 6) -> None:
     """Title, rubric, round and evidence date, then any extra lines, each merged across `span`
     columns and wrapped so that long text neither spills off the page nor widens the print
-    area; returns the next free row."""
+    area; then a blank row."""
+    st.add([heading], "title")
+    for text in [*_round_lines(scorecard), *lines]:
+        st.add([text], "bold-wrap" if text.startswith("ILLUSTRATIVE") else "wrap", merge=[(1, span)])
+    st.blank()
+
+
+def _round_lines(scorecard: Scorecard) -> list[str]:
     info = scorecard.round_info
     round_words = f"Round: {info.title} ({scorecard.round})" if info.title else f"Round: {scorecard.round}"
     texts = [
@@ -58,53 +71,39 @@ def title_block(ws: Worksheet, scorecard: Scorecard, heading: str, lines: t.Sequ
     ]
     if info.illustrative:
         texts.append("ILLUSTRATIVE ROUND: these records are examples, not findings about real bodies.")
-    put(ws, 1, 1, heading, font=TITLE)
-    row = 2
-    for text in [*texts, *lines]:
-        put(ws, row, 1, text, alignment=WRAP, font=BOLD if text.startswith("ILLUSTRATIVE") else Font())
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
-        row += 1
-    return row + 1
+    return texts
 
 
-def _percent(ws: Worksheet, row: int, column: int, value: float | None) -> None:
-    put(ws, row, column, value, number_format=PERCENT)
-
-
-def _band(ws: Worksheet, row: int, column: int, organisation: OrganisationResult, rubric: Rubric) -> None:
-    bands = {b.id: b for b in rubric.bands}
+def _band(organisation: OrganisationResult, bands: dict[str, t.Any]) -> Styled:
+    """The band in words, on its colour (never colour alone)."""
     band = bands.get(organisation.band or "")
     if band is None:
-        put(ws, row, column, f"not scored ({RESPONSE_WORDS[organisation.response]})")
-        return
-    put(ws, row, column, band.label, fill=fill(band.colour))
+        return Styled(f"not scored ({RESPONSE_WORDS[organisation.response]})", "wrap")
+    return Styled(band.label, band.colour)
 
 
-def summary(ws: Worksheet, scorecard: Scorecard, rubric: Rubric) -> None:
-    start = title_block(ws, scorecard, "Summary", [HOW_TO_READ], span=9)
+def summary(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
+    st = book.stream("Summary", [7, 10, 30, 14, 12, 10, 24] + [12] * len(rubric.sections) + [7, 34])
+    title_block(st, scorecard, "Summary", [HOW_TO_READ], span=9)
     names = ["Rank", "Code", "Body", "Region", "Response", "Overall %", "Band"]
     names += [f"{s.title} %" for s in rubric.sections] + ["Flags", "Categories"]
+    styles = ["plain", "plain", "wrap", "wrap", "wrap", "percent", "wrap"] + ["percent"] * len(rubric.sections) + ["plain", "wrap"]
     titles = {c.id: c.title for c in rubric.categories}
-    rows = [
-        [o.rank, o.code, o.name, o.region, RESPONSE_WORDS[o.response], o.percent, None]
+    bands = {b.id: b for b in rubric.bands}
+    rows = (
+        [o.rank, o.code, o.name, o.region, RESPONSE_WORDS[o.response], o.percent, _band(o, bands)]
         + [s.percent for s in o.sections]
         + [len(o.flags), "; ".join(titles.get(c, c) for c in o.categories)]
         for o in scorecard.organisations
-    ]
-    table(ws, start, names, rows)
-    first_section = 8
-    for row, organisation in enumerate(scorecard.organisations, start=start + 1):
-        _percent(ws, row, 6, organisation.percent)
-        _band(ws, row, 7, organisation, rubric)
-        for k, section in enumerate(organisation.sections):
-            _percent(ws, row, first_section + k, section.percent)
-    widths(ws, [7, 10, 30, 14, 12, 10, 24] + [12] * len(rubric.sections) + [7, 34])
-    print_setup(ws)
+    )
+    st.table(names, rows, styles)
+    st.close()
 
 
-def national(ws: Worksheet, scorecard: Scorecard, rubric: Rubric) -> None:
+def national(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
     s = scorecard.summary
-    row = title_block(ws, scorecard, "National summary")
+    st = book.stream("National summary", [38, 40, 12, 10, 12, 16, 40])
+    title_block(st, scorecard, "National summary")
     facts: list[tuple[str, Value]] = [
         ("Bodies with a record", s.organisations),
         ("Replied", s.replied),
@@ -114,15 +113,12 @@ def national(ws: Worksheet, scorecard: Scorecard, rubric: Rubric) -> None:
         ("Median overall percent (bodies scored)", s.median_percent),
     ]
     for label, value in facts:
-        put(ws, row, 1, label, font=BOLD)
-        put(ws, row, 2, value, number_format=PERCENT if label.startswith("Median") else "General")
-        row += 1
-    row += 1
-    bands = [(b, s.bands.get(b.id, 0)) for b in rubric.bands]
-    last = table(ws, row, ["Band", "From overall %", "Bodies"], [[b.label, b.min_percent, n] for b, n in bands], main=False)
-    for r, (band, _) in enumerate(bands, start=row + 1):
-        ws.cell(row=r, column=1).fill = fill(band.colour)
-    row = last + 2
+        # A long list of bodies not assessed is wrapped across the columns beside its label.
+        st.add([label, value], ["bold", "percent" if label.startswith("Median") else "wrap"], merge=[(2, 7)])
+    st.blank()
+    st.table(["Band", "From overall %", "Bodies"],
+             [[Styled(b.label, b.colour), b.min_percent, s.bands.get(b.id, 0)] for b in rubric.bands], main=False)
+    st.blank()
     descriptions = {c.id: c.description for c in rubric.categories}
     rows: list[list[Value]] = []
     for c in s.categories:
@@ -132,66 +128,87 @@ def national(ws: Worksheet, scorecard: Scorecard, rubric: Rubric) -> None:
              f"{p.count} of {p.of}" if p else None, p.source if p else None]
         )
     names = ["Category", "Description", "Bodies (n)", "Of (N)", "n of N", "Published figure", "Published in"]
-    row = table(ws, row, names, rows, main=False) + 2
+    st.table(names, rows, main=False)
+    st.blank()
     baselines = [
         [b.title, b.year, b.source, f.label, f.percent, f.category]
         for b in scorecard.round_info.baselines
         for f in b.figures
     ]
     if baselines:
-        put(ws, row, 1, "Earlier published baselines, for comparison", font=BOLD)
-        last = table(ws, row + 1, ["Baseline", "Year", "Source", "Figure", "Percent", "Category"], baselines, main=False)
-        for r in range(row + 2, last + 1):
-            ws.cell(row=r, column=5).number_format = PERCENT
-        row = last + 2
+        st.add(["Earlier published baselines, for comparison"], "bold")
+        st.table(["Baseline", "Year", "Source", "Figure", "Percent", "Category"], baselines,
+                 ["wrap", "wrap", "wrap", "wrap", "percent", "wrap"], main=False)
+        st.blank()
     silent = [[o.code, o.name, RESPONSE_WORDS[o.response], o.assessed_on] for o in scorecard.organisations if o.response != "replied"]
-    put(ws, row, 1, "Bodies that refused or did not reply", font=BOLD)
-    table(ws, row + 1, ["Code", "Body", "Response", "Recorded on"], silent or [["none", None, None, None]], main=False)
-    widths(ws, [38, 40, 12, 10, 12, 16, 40])
-    print_setup(ws)
+    st.add(["Bodies that refused or did not reply"], "bold")
+    st.table(["Code", "Body", "Response", "Recorded on"], silent or [["none", None, None, None]], main=False)
+    st.close()
 
 
-def section(ws: Worksheet, scorecard: Scorecard, rubric: Rubric, sec: Section) -> None:
+def section(book: Book, title: str, scorecard: Scorecard, rubric: Rubric, sec: Section) -> None:
+    st = book.stream(title, [7, 10, 30, 13, 11, 16] + [10, 30] * len(sec.criteria))
     lines = [f"Weight {sec.weight:g}. {sec.summary or ''}".strip()]
     lines += [f"{c.id}: {c.question} (up to {c.max_points:g} points, weight {c.weight:g})" for c in sec.criteria]
-    start = title_block(ws, scorecard, sec.title, lines)
+    title_block(st, scorecard, sec.title, lines)
     names = ["Rank", "Code", "Body", "Response", f"{sec.title} %", "Capped by flag"]
     for c in sec.criteria:
         names += [f"{c.id} points (of {c.max_points:g})", f"{c.id} level"]
-    rows: list[list[Value]] = []
-    for o in scorecard.organisations:
-        result = next(x for x in o.sections if x.id == sec.id)
-        results = {c.id: c for c in o.criteria}
-        row: list[Value] = [o.rank, o.code, o.name, RESPONSE_WORDS[o.response], result.percent, result.capped_by]
-        for c in sec.criteria:
-            r = results.get(c.id)
-            if r is None:
-                row += [None, None]
-            else:
-                row += [r.points, r.descriptor or OUTCOME_WORDS[r.outcome]]
-        rows.append(row)
-    table(ws, start, names, rows)
-    for r in range(start + 1, start + 1 + len(rows)):
-        ws.cell(row=r, column=5).number_format = PERCENT
-    widths(ws, [7, 10, 30, 13, 11, 16] + [10, 30] * len(sec.criteria))
-    print_setup(ws)
+    styles = ["plain", "plain", "wrap", "wrap", "percent", "wrap"] + ["plain", "wrap"] * len(sec.criteria)
+    # Where this section sits in every body's list of sections (the engine keeps rubric order,
+    # but look it up rather than assume it).
+    st.table(names, (_section_row(o, sec) for o in scorecard.organisations), styles)
+    st.close()
 
 
-def evidence(ws: Worksheet, scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None = None) -> None:
-    rows = evidence_rows(scorecard, rubric, only)
-    names = [heading for _, heading in EVIDENCE_COLUMNS]
-    start = title_block(ws, scorecard, "Evidence", ["One row per body and question: the answer, its points and its source."], span=8)
-    keys = [name for name, _ in EVIDENCE_COLUMNS]
-    table(ws, start, names, [[r[k] for k in keys] for r in rows])
-    url_column = keys.index("source_url") + 1
-    for offset, r in enumerate(rows, start=start + 1):
-        link(ws, offset, url_column, t.cast("str | None", r["source_url"]))
-    widths(ws, [9, 24, 11, 16, 9, 36, 13, 22, 16, 8, 8, 30, 40, 10, 30, 11, 14, 36])
-    ws.print_title_cols = "A:B"
-    print_setup(ws, wide=True)
+def _section_row(o: OrganisationResult, sec: Section) -> list[Value]:
+    result = next(x for x in o.sections if x.id == sec.id)
+    results = {c.id: c for c in o.criteria}
+    row: list[Value] = [o.rank, o.code, o.name, RESPONSE_WORDS[o.response], result.percent, result.capped_by]
+    for c in sec.criteria:
+        r = results.get(c.id)
+        if r is None:
+            row += [None, None]
+        else:
+            row += [r.points, r.descriptor or OUTCOME_WORDS[r.outcome]]
+    return row
 
 
-def flags(ws: Worksheet, scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None = None) -> None:
+# The Evidence sheet's columns (a key of csv_.EVIDENCE_COLUMNS, width): scorecard.csv's, less
+# those that add cells but no information for a reader: the section and the level reached
+# (rubric text, repeated on every row; both are on the section sheets), the value as recorded
+# and the source id (another column's content in machine form). At 10,000 bodies they would be
+# about 700,000 more cells. The question stays: an answer of "Yes" means nothing without it.
+EVIDENCE_SHEET: tuple[tuple[str, float], ...] = (
+    ("code", 9), ("body", 24), ("response", 11), ("criterion", 9), ("question", 36), ("outcome", 13),
+    ("answer", 22), ("points", 8), ("max_points", 8), ("note", 40), ("source_title", 30),
+    ("source_date", 11), ("source_reference", 14), ("source_url", 36),
+)
+
+
+def evidence(book: Book, scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None = None) -> None:
+    headings = dict(EVIDENCE_COLUMNS)
+    keys = [key for key, _ in EVIDENCE_SHEET]
+    st = book.stream("Evidence", [width for _, width in EVIDENCE_SHEET], wide=True)
+    st.ws.print_title_cols = "A:B"
+    title_block(st, scorecard, "Evidence", [
+        "One row per body and question: the answer, its points and its source. The level each answer "
+        "reaches is on the section sheets; scorecard.csv has these rows with every column."], span=8)
+    url = keys.index("source_url")
+
+    def rows() -> t.Iterator[list[t.Any]]:
+        for r in evidence_rows(scorecard, rubric, only):
+            values: list[t.Any] = [r[k] for k in keys]
+            if is_link(t.cast("str | None", values[url])):
+                values[url] = Styled(values[url], "link")  # a real hyperlink for http(s) only
+            yield values
+
+    st.table([headings[k] for k in keys], rows())
+    st.close()
+
+
+def flags(book: Book, scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None = None) -> None:
+    st = book.stream("Flags", [10, 30, 30, 11, 70, 16])
     titles = {f.id: f.title or f.id for f in rubric.flags}
     sections = {s.id: s.title for s in rubric.sections}
     rows = [
@@ -199,10 +216,9 @@ def flags(ws: Worksheet, scorecard: Scorecard, rubric: Rubric, only: Organisatio
         for o in ([only] if only else scorecard.organisations)
         for f in o.flags
     ]
-    start = title_block(ws, scorecard, "Flags", ["Every caveat or concern raised, with its message."])
-    table(ws, start, ["Code", "Body", "Flag", "Severity", "Message", "Caps section"], rows or [["none raised", None, None, None, None, None]])
-    widths(ws, [10, 30, 30, 11, 70, 16])
-    print_setup(ws)
+    title_block(st, scorecard, "Flags", ["Every caveat or concern raised, with its message."])
+    st.table(["Code", "Body", "Flag", "Severity", "Message", "Caps section"], rows or [["none raised", None, None, None, None, None]])
+    st.close()
 
 
 def _options(answer: t.Any) -> list[tuple[str, Value, str]]:
@@ -225,8 +241,17 @@ def _options(answer: t.Any) -> list[tuple[str, Value, str]]:
     return [(f"{head}: up to {b.upto:g}" if b.upto is not None else f"{head}: above", b.points, b.descriptor) for b in answer.bands]
 
 
-def methodology(ws: Worksheet, scorecard: Scorecard, rubric: Rubric) -> None:
-    row = title_block(ws, scorecard, "Methodology")
+def methodology(scorecard: Scorecard, rubric: Rubric) -> Worksheet:
+    """The Methodology sheet, in an ordinary worksheet to copy into a Book (`Book.copy`): it
+    depends on the rubric alone, so the per-body workbooks lay it out once and share it."""
+    ws = new_workbook().create_sheet("Methodology")
+    put(ws, 1, 1, "Methodology", font=TITLE)
+    row = 2
+    for text in _round_lines(scorecard):
+        put(ws, row, 1, text, alignment=WRAP, font=BOLD if text.startswith("ILLUSTRATIVE") else Font())
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+        row += 1
+    row += 1
     facts: list[tuple[str, Value]] = [
         ("Rubric", f"{rubric.title} ({rubric.id} {rubric.version})"),
         ("Rubric sha256", scorecard.rubric.sha256),
@@ -287,6 +312,7 @@ def methodology(ws: Worksheet, scorecard: Scorecard, rubric: Rubric) -> None:
         _spanned(ws, row, [("Rubric version", 1, 1), ("Date", 2, 2), ("Change", 3, 6)], [[c.version, c.date, c.summary] for c in rubric.governance.changes])
     widths(ws, [22, 14, 10, 8, 40, 40, 24, 10, 28, 8, 40])
     print_setup(ws, wide=True)
+    return ws
 
 
 def _spanned(ws: Worksheet, row: int, spans: t.Sequence[tuple[str, int, int]], rows: t.Sequence[t.Sequence[Value]]) -> int:
@@ -299,32 +325,24 @@ def _spanned(ws: Worksheet, row: int, spans: t.Sequence[tuple[str, int, int]], r
     return row + len(rows)
 
 
-def body(ws: Worksheet, scorecard: Scorecard, rubric: Rubric, o: OrganisationResult) -> None:
+def body(book: Book, scorecard: Scorecard, rubric: Rubric, o: OrganisationResult) -> None:
     """The front sheet of one body's own workbook."""
+    st = book.stream("Summary", [28, 60, 16, 24], landscape=False)
     scored = sum(1 for x in scorecard.organisations if x.rank is not None)
-    row = title_block(ws, scorecard, f"{o.name} ({o.code})", [HOW_TO_READ.split(". ", 1)[1]], span=4)
+    title_block(st, scorecard, f"{o.name} ({o.code})", [HOW_TO_READ.split(". ", 1)[1]], span=4)
     titles = {c.id: c.title for c in rubric.categories}
-    facts: list[tuple[str, Value]] = [
+    facts: list[tuple[str, t.Any]] = [
         ("Region", o.region),
         ("Response", RESPONSE_WORDS[o.response]),
         ("Evidence", f"{o.kind}, assessed by {o.assessor} on {o.assessed_on}"),
-        ("Overall %", o.percent),
-        ("Band", None),
+        ("Overall %", Styled(o.percent, "percent")),
+        ("Band", _band(o, {b.id: b for b in rubric.bands})),
         ("Rank", f"{o.rank} of {scored} bodies scored" if o.rank is not None else "not ranked"),
         ("Categories", "; ".join(titles.get(c, c) for c in o.categories) or "none"),
     ]
     for label, value in facts:
-        put(ws, row, 1, label, font=BOLD)
-        if label == "Band":
-            _band(ws, row, 2, o, rubric)
-        else:
-            put(ws, row, 2, value, number_format=PERCENT if label == "Overall %" else "General", alignment=WRAP)
-        row += 1
-    row += 1
-    last = table(ws, row, ["Section", "Percent", "Before any cap", "Capped by flag"], [[s.title, s.percent, s.uncapped_percent, s.capped_by] for s in o.sections])
-    for r in range(row + 1, last + 1):
-        for column in (2, 3):
-            ws.cell(row=r, column=column).number_format = PERCENT
-    widths(ws, [28, 60, 16, 24])
-    print_setup(ws, landscape=False)
-
+        st.add([label, value], ["bold", "wrap"])
+    st.blank()
+    st.table(["Section", "Percent", "Before any cap", "Capped by flag"],
+             [[s.title, s.percent, s.uncapped_percent, s.capped_by] for s in o.sections], ["wrap", "percent", "percent", "wrap"])
+    st.close()

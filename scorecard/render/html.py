@@ -124,6 +124,17 @@ def _answer_definition(criterion: t.Any) -> dict[str, t.Any]:
     return {"kind": "A number, in bands", "rows": rows, "notes": notes}
 
 
+def _change_counts(scorecard: Scorecard) -> dict[str, int] | None:
+    """How many bodies went up, down or stayed the same, for the national page's sentence."""
+    if scorecard.changes is None:
+        return None
+    bodies = scorecard.changes.bodies
+    counts = {d: sum(b.direction == d for b in bodies) for d in ("up", "down", "unchanged")}
+    counts["other"] = len(bodies) - sum(counts.values())
+    counts["newly"] = sum(b.replied_now_not_before for b in bodies)
+    return counts
+
+
 def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
     names = page_names(scorecard, rubric.register_name)
     view = View(scorecard, rubric)
@@ -173,6 +184,7 @@ def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
             other_baselines=other_baselines,
             refused=[o for o in organisations if o.response == "refused"],
             no_reply=[o for o in organisations if o.response == "no-reply"],
+            change_counts=_change_counts(scorecard),
         ),
         f"{SITE}/methodology.html": page(
             "methodology.html",
@@ -184,6 +196,7 @@ def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
         f"{SITE}/style.css": stylesheet(rubric),
         f"{SITE}/site.js": (data_dir("templates") / "site.js").read_bytes(),
     }
+    scored = sum(1 for o in organisations if o.rank is not None)  # once, not once a page
     for organisation in organisations:
         files[f"{SITE}/{names[organisation.code]}"] = page(
             "organisation.html",
@@ -192,6 +205,7 @@ def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
             row=view.organisation_row(organisation),
             sections=view.sections_of(organisation),
             categories=[view.categories[c] for c in organisation.categories if c in view.categories],
-            scored=sum(1 for o in organisations if o.rank is not None),
+            scored=scored,
+            splits=[x for x in scorecard.changes.split if organisation.code in x.successors] if scorecard.changes else [],
         )
     return files

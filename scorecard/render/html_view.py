@@ -7,10 +7,13 @@ and rounds for display.
 
 from __future__ import annotations
 
+import collections
+
 import re
 import typing as t
 from urllib.parse import urlsplit
 
+from scorecard.compare import UNCHANGED_BELOW
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 
@@ -32,6 +35,8 @@ OUTCOME_WORDS = {
     "not-answered": "Not answered",
 }
 SEVERITY_WORDS = {"concern": "Concern", "caveat": "Caveat", "note": "Note"}
+# Arrows beside a change; always followed by the change in words, never shown alone.
+ARROWS = {"up": "▲", "down": "▼", "unchanged": "="}
 
 _HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _NEUTRAL_FILL = "#DDDDDD"
@@ -61,6 +66,15 @@ def number(value: float | int | None) -> str:
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
+
+
+def points_words(change: float | None) -> str:
+    """A change in percentage points in words, as the comparison words it (see compare.py)."""
+    if change is None:
+        return "not comparable"
+    if abs(change) < UNCHANGED_BELOW:
+        return "no change"
+    return f"{'up' if change > 0 else 'down'} {abs(change):.1f} points"
 
 
 def plural(word: str, count: int = 2) -> str:
@@ -121,8 +135,17 @@ class View:
         self.flags = {f.id: f for f in rubric.flags}
         self.categories = {c.id: c for c in rubric.categories}
         self.sections = {s.id: s for s in rubric.sections}
-        ranks = [o.rank for o in scorecard.organisations if o.rank is not None]
-        self.shared_ranks = {r for r in ranks if ranks.count(r) > 1}
+        ranks = collections.Counter(o.rank for o in scorecard.organisations if o.rank is not None)
+        self.shared_ranks = {r for r, count in ranks.items() if count > 1}
+        self.changes = {b.code: b for b in scorecard.changes.bodies} if scorecard.changes else {}
+        # (code, criterion) -> the answer in words before a revision made after the body's reply
+        self.revised = {
+            (o.code, cid): self.answer_words(cid, entry.outcome or "answered", entry.value)
+            for o in scorecard.organisations
+            if o.reply is not None
+            for cid, entry in o.reply.previous_answers.items()
+            if cid in rubric.criteria
+        }
 
     def rank(self, organisation: OrganisationResult) -> str:
         if organisation.rank is None:
@@ -138,11 +161,13 @@ class View:
 
     def answer(self, result: CriterionResult) -> str:
         """The answer in words, using the rubric's labels and units."""
-        if result.outcome != "answered":
-            return OUTCOME_WORDS[result.outcome]
-        _, criterion = self.rubric.criteria[result.id]
+        return self.answer_words(result.id, result.outcome, result.value)
+
+    def answer_words(self, criterion_id: str, outcome: str, value: t.Any) -> str:
+        if outcome != "answered":
+            return OUTCOME_WORDS[outcome]
+        _, criterion = self.rubric.criteria[criterion_id]
         definition = criterion.answer
-        value = result.value
         if isinstance(definition, ChoiceAnswer):
             option = next((o for o in definition.options if o.value == value), None)
             return (option.label or option.value) if option else str(value)
@@ -175,6 +200,7 @@ class View:
             "descriptor": result.descriptor,
             "note": result.note,
             "source": source,
+            "before_revision": self.revised.get((organisation.code, result.id)),
         }
 
     def organisation_row(self, organisation: OrganisationResult) -> dict[str, t.Any]:
@@ -184,6 +210,45 @@ class View:
             "band": self.band(organisation),
             "response": RESPONSE_WORDS[organisation.response],
             "flag_titles": [self.flag_title(f.id) for f in organisation.flags],
+            "change": self.change(organisation.code),
+        }
+
+    def change(self, code: str) -> dict[str, t.Any] | None:
+        """What changed for a body since the earlier round, in words; None without a comparison."""
+        body = self.changes.get(code)
+        if body is None:
+            return None
+        band_label = lambda band: self.bands[band]["label"] if band in self.bands else (band or "no band")  # noqa: E731
+        sections = [
+            {"title": s.title, "before": percent(s.before), "after": percent(s.after), "words": points_words(s.change)}
+            for s in body.sections
+        ]
+        criteria = []
+        for c in body.criteria:
+            found = self.rubric.criteria.get(c.id)
+            criteria.append({
+                "id": c.id,
+                "title": (found[1].title or found[1].question) if found else c.id,
+                "before": number(c.before),
+                "after": number(c.after),
+                "max": number(c.max_points),
+                "level_before": c.level_before,
+                "level_after": c.level_after,
+            })
+        return {
+            "body": body,
+            "arrow": ARROWS.get(body.direction or ""),
+            "words": body.words,
+            "sort": "" if body.change is None else number(body.change),
+            "before": percent(body.percent_before),
+            "after": percent(body.percent_after),
+            "band_before": band_label(body.band_before) if body.band_before else None,
+            "band_after": band_label(body.band_after) if body.band_after else None,
+            "sections": sections,
+            "criteria": criteria,
+            "raised": [self.flag_title(f) for f in body.flags_raised],
+            "cleared": [self.flag_title(f) for f in body.flags_cleared],
+            "response_before": RESPONSE_WORDS.get(body.response_before or "", "No record"),
         }
 
     def sections_of(self, organisation: OrganisationResult) -> list[dict[str, t.Any]]:

@@ -1,0 +1,291 @@
+"""Comparing two rounds: what changed for each body since the earlier round. Pure: two Scorecards,
+their rubrics and the succession between their registers in, a `Changes` value out.
+
+The rules, in words (the README and the pages say the same):
+
+* A body in both rounds is compared with its own earlier result.
+* A body formed from whole earlier bodies is compared with the simple (unweighted) mean of their
+  percents, section percents and criterion points, over those that were scored. No populations
+  are shipped, so no weighting is claimed.
+* A body split between later bodies is listed as split; its earlier result is never attributed to
+  any of them, and a later body that took a part of it is compared only with its whole
+  predecessors (the part is named as not counted).
+* Criteria are compared only where the id and the answer definition are the same in both rubric
+  versions, flags only where the id is in both; the rest are listed as left out. Percents are each
+  round's own, scored on its own rubric version.
+"""
+
+from __future__ import annotations
+
+import math
+import typing as t
+
+from scorecard.result import (
+    BodyChange,
+    Changes,
+    CriterionChange,
+    EarlierBody,
+    LeftOut,
+    OrganisationResult,
+    RoundRef,
+    Scorecard,
+    SectionChange,
+    SplitBody,
+)
+from scorecard.rubric import Rubric
+from scorecard.succession import Predecessor, Succession
+
+# Changes smaller than this (in percentage points) show as "no change": percents are shown to one
+# decimal, and "up 0.0 points" would say nothing.
+UNCHANGED_BELOW = 0.05
+
+METHOD = (
+    "Each body is compared with its own result in the earlier round. A body formed from whole "
+    "earlier bodies is compared with the simple (unweighted) mean of their percents, section "
+    "percents and criterion points, over those of them that were scored; no populations are used. "
+    "A body split between later bodies is shown as split: its earlier result is not attributed to "
+    "any of them, and a later body that took a part of it is compared only with its whole "
+    "predecessors. Percents are each round's own, scored on its own rubric version; criterion "
+    "changes and flags cover only criteria and flags whose id and definition are the same in both "
+    "versions. A change of less than 0.05 points is shown as no change."
+)
+
+
+def _mean(values: t.Sequence[float]) -> float | None:
+    return math.fsum(values) / len(values) if values else None
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return round(a - b, 9) == 0
+
+
+def _names(codes: t.Sequence[str]) -> str:
+    if len(codes) <= 1:
+        return "".join(codes)
+    return ", ".join(codes[:-1]) + " and " + codes[-1]
+
+
+def comparable(before: Rubric, after: Rubric) -> tuple[list[str], list[LeftOut], list[str], list[LeftOut]]:
+    """Criteria and flags that can be compared between two rubric versions, and those left out."""
+    criteria: list[str] = []
+    left: list[LeftOut] = []
+    for cid, (_, criterion) in after.criteria.items():
+        earlier = before.criteria.get(cid)
+        if earlier is None:
+            left.append(LeftOut(id=cid, reason=f"not in rubric version {before.version}"))
+        elif earlier[1].answer != criterion.answer:
+            left.append(LeftOut(id=cid, reason=f"its answer definition changed between versions {before.version} and {after.version}"))
+        else:
+            criteria.append(cid)
+    left += [LeftOut(id=cid, reason=f"not in rubric version {after.version}") for cid in before.criteria if cid not in after.criteria]
+    earlier_flags = {f.id for f in before.flags}
+    flags = [f.id for f in after.flags if f.id in earlier_flags]
+    flags_left = [LeftOut(id=f.id, reason=f"not in rubric version {before.version}") for f in after.flags if f.id not in earlier_flags]
+    flags_left += [LeftOut(id=f.id, reason=f"not in rubric version {after.version}") for f in before.flags if f.id not in set(flags)]
+    return criteria, left, flags, flags_left
+
+
+def _round_ref(scorecard: Scorecard, register: str | None) -> RoundRef:
+    return RoundRef(
+        round=scorecard.round,
+        title=scorecard.round_info.title,
+        illustrative=scorecard.round_info.illustrative,
+        rubric=scorecard.rubric.id,
+        rubric_version=scorecard.rubric.version,
+        register_name=register,
+        evidence_sha256=scorecard.evidence_sha256,
+    )
+
+
+def _words(before: float | None, after: float | None, relation: str, response_after: str) -> tuple[float | None, str | None, str]:
+    if after is None:
+        earlier = f"; {before:.1f}% before" if before is not None else ""
+        return None, None, f"no score this round ({response_after.replace('-', ' ')}){earlier}"
+    if before is None:
+        return None, None, "new: nothing earlier to compare with" if relation == "new" else "no earlier score to compare with"
+    change = round(after - before, 9)
+    if abs(change) < UNCHANGED_BELOW:
+        return change, "unchanged", "no change"
+    return change, ("up" if change > 0 else "down"), f"{'up' if change > 0 else 'down'} {abs(change):.1f} points"
+
+
+class _Earlier:
+    """The earlier round, looked up by code."""
+
+    def __init__(self, scorecard: Scorecard, split: dict[str, list[str]]) -> None:
+        self.by_code = {o.code: o for o in scorecard.organisations}
+        self.codes = set(self.by_code) | set(scorecard.summary.not_assessed)
+        self.split = split
+        self.round = scorecard.round
+
+    def body(self, item: Predecessor) -> EarlierBody:
+        found = self.by_code.get(item.code)
+        note = item.note
+        if not item.whole:
+            shared = self.split.get(item.code, [])
+            note = (f"{note}; " if note else "") + f"split between {_names(shared)}"
+        return EarlierBody(
+            code=item.code,
+            name=found.name if found else item.code,
+            whole=item.whole,
+            response=found.response if found else None,
+            percent=found.percent if found else None,
+            note=note,
+        )
+
+
+def _basis(code: str, relation: str, whole: list[EarlierBody], parts: list[EarlierBody], scored: int, round_: str) -> str:
+    if relation == "new" and not parts:
+        return "Not in the earlier register: nothing to compare with."
+    text: str
+    if relation == "new":
+        text = "Formed only from parts of bodies that were split: their earlier results are not attributed to it."
+    elif [w.code for w in whole] == [code]:
+        text = f"Compared with its own result in {round_}."
+    elif len(whole) == 1:
+        text = f"Succeeds {whole[0].name} ({whole[0].code}): compared with its result in {round_}."
+    else:
+        codes = [w.code for w in whole]
+        text = (
+            f"Formed from the whole of {_names(codes)}: compared with the simple mean of their results "
+            f"in {round_} ({scored} of {len(whole)} scored)."
+        )
+    unscored = [w for w in whole if w.percent is None]
+    if unscored and relation != "new":
+        text += " No earlier score for " + _names([f"{w.code} ({(w.response or 'no record').replace('-', ' ')})" for w in unscored]) + "."
+    if parts:
+        text += " It also took part of " + _names([f"{p.code} ({p.note})" for p in parts]) + "; that part is not counted."
+    return text
+
+
+def _response(items: t.Sequence[OrganisationResult]) -> t.Any:
+    responses = {o.response for o in items}
+    for response in ("replied", "refused", "no-reply"):
+        if response in responses:
+            return response
+    return None
+
+
+def compare(
+    before: Scorecard,
+    after: Scorecard,
+    before_rubric: Rubric,
+    after_rubric: Rubric,
+    succession: Succession | None = None,
+) -> Changes:
+    criteria_ids, criteria_left, flag_ids, flags_left = comparable(before_rubric, after_rubric)
+    split = succession.split() if succession else {}
+    earlier = _Earlier(before, split)
+    maps = succession.predecessors if succession else {}
+    used: set[str] = set()
+    bodies: list[BodyChange] = []
+
+    for o in sorted(after.organisations, key=lambda x: x.code):
+        listed = maps.get(o.code)
+        if listed is None:
+            listed = (Predecessor(code=o.code, whole=True),) if o.code in earlier.codes else ()
+        whole = [earlier.body(p) for p in listed if p.whole]
+        parts = [earlier.body(p) for p in listed if not p.whole]
+        relation = "new" if not whole else ("same" if o.code not in maps else "successor")
+        used.update(w.code for w in whole)
+        found = [earlier.by_code[w.code] for w in whole if w.code in earlier.by_code]
+        replied = [e for e in found if e.response == "replied"]
+        scored = [e for e in found if e.percent is not None]
+        percent_before = _mean([e.percent for e in scored if e.percent is not None])
+        if len(scored) == 1:
+            band_before = scored[0].band
+        else:
+            band_before = before_rubric.band_for(percent_before).id if percent_before is not None else None
+
+        sections = []
+        for s in o.sections:
+            values = [x.percent for e in scored for x in e.sections if x.id == s.id and x.percent is not None]
+            earlier_percent = _mean(values)
+            diff = None if earlier_percent is None or s.percent is None else round(s.percent - earlier_percent, 9)
+            sections.append(SectionChange(id=s.id, title=s.title, before=earlier_percent, after=s.percent, change=diff))
+
+        criteria: list[CriterionChange] = []
+        raised: list[str] = []
+        cleared: list[str] = []
+        if replied and o.response == "replied":
+            now = {c.id: c for c in o.criteria}
+            for cid in criteria_ids:
+                results = [c for e in replied for c in e.criteria if c.id == cid]
+                points = _mean([c.points for c in results if c.points is not None])
+                current = now.get(cid)
+                if current is None or _same(points, current.points):
+                    continue
+                criteria.append(
+                    CriterionChange(
+                        id=cid,
+                        before=points,
+                        after=current.points,
+                        max_points=current.max_points,
+                        level_before=results[0].descriptor if len(results) == 1 else None,
+                        level_after=current.descriptor,
+                    )
+                )
+            had = {f.id for e in replied for f in e.flags}
+            has = {f.id for f in o.flags}
+            raised = [f for f in flag_ids if f in has and f not in had]
+            cleared = [f for f in flag_ids if f in had and f not in has]
+
+        change, direction, words = _words(percent_before, o.percent, relation, o.response)
+        bodies.append(
+            BodyChange(
+                code=o.code,
+                name=o.name,
+                short_name=o.short_name,
+                relation=relation,  # type: ignore[arg-type]
+                basis=_basis(o.code, relation, whole, parts, len(scored), before.round),
+                predecessors=whole,
+                parts_not_counted=parts,
+                response_before=_response(found),
+                response_after=o.response,
+                replied_now_not_before=o.response == "replied" and not replied,
+                replied_before_not_now=bool(replied) and o.response != "replied",
+                percent_before=percent_before,
+                percent_after=o.percent,
+                change=change,
+                direction=direction,  # type: ignore[arg-type]
+                words=words,
+                band_before=band_before,
+                band_after=o.band,
+                sections=sections,
+                criteria=criteria,
+                flags_raised=raised,
+                flags_cleared=cleared,
+            )
+        )
+
+    splits = []
+    for code, successors in sorted(split.items()):
+        body = earlier.by_code.get(code)
+        splits.append(
+            SplitBody(
+                code=code,
+                name=body.name if body else code,
+                response=body.response if body else None,
+                percent=body.percent if body else None,
+                successors=successors,
+                words=f"split between {_names(successors)}: its earlier result is not attributed to any of them",
+            )
+        )
+    unmatched = sorted(code for code in earlier.by_code if code not in used and code not in split)
+    return Changes(
+        before=_round_ref(before, succession.before if succession else None),
+        after=_round_ref(after, succession.after if succession else None),
+        method=METHOD,
+        criteria_compared=criteria_ids,
+        criteria_left_out=criteria_left,
+        flags_left_out=flags_left,
+        bodies=bodies,
+        split=splits,
+        unmatched_before=unmatched,
+    )
+
+
+def with_changes(scorecard: Scorecard, changes: Changes) -> Scorecard:
+    return scorecard.model_copy(update={"changes": changes})

@@ -1,0 +1,298 @@
+"""Comparing rounds: changes worked out by hand on the tiny rubric, a merger of whole predecessors,
+a split body, a rubric-version difference, registers in force by date, and the command end to end.
+
+Hand arithmetic for the tiny rubric with only S1 and P1 answered (everything else not answered,
+so it earns nothing but stays in the maximum): services = 100 x 3 x S1/4 / 4, practice =
+100 x P1 / 3, overall = (2 x services + practice) / 3.
+  S1 considering, P1 false: services 18.75, practice 0      -> 12.5      (band low)
+  S1 service,     P1 true:  services 75,    practice 33.33  -> 61.11     (band some)
+  S1 service,     P1 false: services 75 capped to 50 by the flag, practice 0 -> 33.33
+  S1 none,        P1 false: 0
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import typing as t
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import FIXTURES, record, score_round, tiny_rubric, write_round
+from scorecard.compare import compare
+from scorecard.problems import InvalidInput
+from scorecard.succession import between, load_changes
+
+ROOT = Path(__file__).resolve().parent.parent
+REGISTERS = FIXTURES / "compare" / "registers"
+FOI = ROOT / "evidence" / "foi-2023"
+ILLUSTRATIVE = ROOT / "evidence" / "illustrative-2026"
+
+LOW = {"S1": "considering", "P1": False}  # 12.5
+HIGH = {"S1": "service", "P1": True}  # 61.11
+CAPPED = {"S1": "service", "P1": False}  # 33.33, flag no-policy-but-service
+NONE = {"S1": "none", "P1": False}  # 0
+
+
+def _round(folder: Path, records: list[dict[str, t.Any]], register: str | None = None, rubric: dict[str, t.Any] | None = None):
+    data = rubric or tiny_rubric()
+    if register:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REGISTERS / f"{register}.csv", folder / f"{register}.csv")
+        data["register"] = f"{register}.csv"
+    paths = write_round(folder, data, records)
+    from scorecard.rubric import load_rubric
+
+    return score_round(*paths), load_rubric(paths[0]).rubric
+
+
+def _body(changes: t.Any, code: str) -> t.Any:
+    return next(b for b in changes.bodies if b.code == code)
+
+
+# ---------------------------------------------------------------- one register
+
+
+def test_changes_for_the_same_bodies_are_worked_out_by_hand(tmp_path: Path) -> None:
+    before, rubric = _round(tmp_path / "a", [record("AAA", LOW), record("BBB", response="no-reply"), record("CCC", HIGH)])
+    after, _ = _round(tmp_path / "b", [record("AAA", HIGH), record("BBB", LOW), record("CCC", CAPPED)])
+    changes = compare(before, after, rubric, rubric)
+
+    aaa = _body(changes, "AAA")
+    assert aaa.relation == "same"
+    assert aaa.percent_before == pytest.approx(12.5)
+    assert aaa.percent_after == pytest.approx(55 / 0.9)  # 61.11
+    assert aaa.change == pytest.approx(61.1111111 - 12.5)
+    assert (aaa.direction, aaa.words) == ("up", "up 48.6 points")
+    assert (aaa.band_before, aaa.band_after) == ("low", "some")
+    assert [(c.id, c.before, c.after) for c in aaa.criteria] == [("S1", 1.0, 4.0), ("P1", 0.0, 1.0)]
+    assert {s.id: round(s.change, 4) for s in aaa.sections} == {"services": 56.25, "practice": 33.3333}
+
+    bbb = _body(changes, "BBB")
+    assert bbb.replied_now_not_before and not bbb.replied_before_not_now
+    assert (bbb.response_before, bbb.percent_before, bbb.direction) == ("no-reply", None, None)
+    assert bbb.words == "no earlier score to compare with"
+
+    ccc = _body(changes, "CCC")
+    assert (ccc.direction, ccc.words) == ("down", "down 27.8 points")
+    assert ccc.flags_raised == ["no-policy-but-service"] and ccc.flags_cleared == []
+    assert [(c.id, c.before, c.after) for c in ccc.criteria] == [("P1", 1.0, 0.0)]
+    services = next(s for s in ccc.sections if s.id == "services")
+    assert (services.before, services.after, services.change) == (75.0, 50.0, -25.0)  # the cap
+    assert changes.split == [] and changes.criteria_left_out == []
+
+
+def test_a_flag_cleared_and_a_body_that_stopped_replying(tmp_path: Path) -> None:
+    before, rubric = _round(tmp_path / "a", [record("AAA", CAPPED), record("BBB", HIGH)])
+    after, _ = _round(tmp_path / "b", [record("AAA", HIGH), record("BBB", response="refused")])
+    changes = compare(before, after, rubric, rubric)
+    assert _body(changes, "AAA").flags_cleared == ["no-policy-but-service"]
+    bbb = _body(changes, "BBB")
+    assert bbb.replied_before_not_now and bbb.criteria == []
+    assert bbb.words == "no score this round (refused); 61.1% before"
+
+
+# ---------------------------------------------------------------- a reorganisation
+
+
+def test_succession_is_read_from_the_registers_data() -> None:
+    succession = between("before", "after", folder=REGISTERS)
+    assert [(p.code, p.whole) for p in succession.predecessors["MMM"]] == [("AAA", True), ("BBB", True)]
+    assert succession.split() == {"CCC": ["SSS", "TTT"]}
+    assert between("after", "after", folder=REGISTERS).predecessors == {}
+    with pytest.raises(InvalidInput, match="does not follow"):
+        between("after", "before", folder=REGISTERS)
+
+
+def test_merger_of_two_whole_bodies_uses_the_simple_mean_and_a_split_body_is_never_attributed(tmp_path: Path) -> None:
+    before, rubric = _round(
+        tmp_path / "a",
+        [record("AAA", LOW), record("BBB", HIGH), record("CCC", HIGH), record("DDD", response="no-reply"), record("EEE", NONE)],
+    )
+    after, after_rubric = _round(
+        tmp_path / "b", [record(c, HIGH) for c in ("MMM", "SSS", "TTT")] + [record("EEE", NONE)], register="after"
+    )
+    changes = compare(before, after, rubric, after_rubric, between("before", "after", folder=REGISTERS))
+
+    mmm = _body(changes, "MMM")
+    assert mmm.relation == "successor"
+    assert [p.code for p in mmm.predecessors] == ["AAA", "BBB"]
+    mean = (12.5 + 55 / 0.9) / 2  # 36.81: the simple mean of the two
+    assert mmm.percent_before == pytest.approx(mean)
+    assert mmm.band_before == "low"  # the band of the mean, not of either predecessor
+    assert mmm.words == "up 24.3 points"
+    assert [(c.id, c.before, c.after) for c in mmm.criteria] == [("S1", 2.5, 4.0), ("P1", 0.5, 1.0)]
+    assert "simple mean" in mmm.basis and "simple (unweighted) mean" in changes.method
+
+    sss = _body(changes, "SSS")
+    assert [p.code for p in sss.predecessors] == ["DDD"]
+    assert [(p.code, p.whole) for p in sss.parts_not_counted] == [("CCC", False)]
+    assert sss.percent_before is None  # DDD did not reply; CCC's 61.1 is not borrowed
+    assert "part of CCC" in sss.basis and "not counted" in sss.basis
+
+    ttt = _body(changes, "TTT")
+    assert (ttt.relation, ttt.percent_before, ttt.words) == ("new", None, "new: nothing earlier to compare with")
+
+    assert [(s.code, s.successors) for s in changes.split] == [("CCC", ["SSS", "TTT"])]
+    assert changes.split[0].percent == pytest.approx(55 / 0.9)
+    assert _body(changes, "EEE").words == "no change"
+    assert changes.unmatched_before == []
+    assert (changes.before.register_name, changes.after.register_name) == ("before", "after")
+
+
+def test_changes_file_problems_name_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "changes.csv"
+    bad.write_text("code,predecessors,effective\nXXX,AAA;BB B,2025-04-01\nYYY,AAA,2025-04-01\n", "utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load_changes(bad, "before", "after")
+    text = str(caught.value)
+    assert f"{bad}:2: /: predecessor 'BB B' of XXX" in text
+    assert "AAA went whole into both XXX and YYY" in text
+
+
+# ---------------------------------------------------------------- rubric versions
+
+
+def test_a_criterion_whose_answer_changed_is_left_out(tmp_path: Path) -> None:
+    before, rubric = _round(tmp_path / "a", [record("AAA", {**LOW, "S2": ["red"]})])
+    newer = tiny_rubric()
+    newer["version"] = "1.3.0"
+    s2 = newer["sections"][0]["criteria"][1]
+    s2["answer"]["max_points"] = 3  # the same id, a different answer definition
+    after, after_rubric = _round(tmp_path / "b", [record("AAA", {**LOW, "S2": ["red", "green"]})], rubric=newer)
+    changes = compare(before, after, rubric, after_rubric)
+    assert [c.id for c in changes.criteria_left_out] == ["S2"]
+    assert "answer definition changed between versions 1.2.0 and 1.3.0" in changes.criteria_left_out[0].reason
+    assert "S2" not in changes.criteria_compared and "S1" in changes.criteria_compared
+    assert _body(changes, "AAA").criteria == []  # S2 moved, but it is not compared
+    assert _body(changes, "AAA").change != 0  # the percents are each round's own
+
+
+# ---------------------------------------------------------------- registers in force
+
+
+def test_the_illustrative_round_is_checked_against_the_2026_register(run_line) -> None:
+    result = run_line(["validate", ILLUSTRATIVE])
+    assert "36 records valid" in result.stdout
+
+
+def _copy_round(tmp_path: Path, **round_json: t.Any) -> Path:
+    folder = tmp_path / "round"
+    shutil.copytree(ILLUSTRATIVE, folder)
+    info = json.loads((folder / "round.json").read_text("utf-8"))
+    info.update(round_json)
+    (folder / "round.json").write_text(json.dumps({k: v for k, v in info.items() if v is not None}), "utf-8")
+    return folder
+
+
+def test_a_round_gathered_before_the_reorganisation_uses_the_older_register(run_line, tmp_path: Path) -> None:
+    folder = _copy_round(tmp_path, gathered_on="2025-06-30")
+    result = run_line(["validate", folder], expect=1)
+    assert "'Z9B2Z' is not in the register 'icbs-2022'" in result.stderr
+
+
+def test_a_round_naming_a_register_outside_the_series_is_refused(run_line, tmp_path: Path) -> None:
+    folder = _copy_round(tmp_path, register="nhs-scotland-health-boards", gathered_on=None)
+    result = run_line(["validate", folder], expect=1)
+    assert "round.json: /register: register 'nhs-scotland-health-boards' is not in the series" in result.stderr
+    early = _copy_round(tmp_path / "x", gathered_on="2019-01-01")
+    result = run_line(["validate", early], expect=1)
+    assert "/gathered_on: no register of the rubric's series was in force on 2019-01-01" in result.stderr
+
+
+# ---------------------------------------------------------------- end to end
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from click.testing import CliRunner
+
+    from scorecard.cli import cli
+
+    out = tmp_path_factory.mktemp("compared")
+    result = CliRunner().invoke(cli, ["compare", str(FOI), str(ILLUSTRATIVE), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Compared with round foi-2023" in result.stdout
+    assert "Split, not attributed: QJG -> D7T5G, T6Y0W; QM7 -> D7T5G, S1Y5D; QNQ -> QRL, S0E4D, S9B9J" in result.stdout
+    return out
+
+
+def test_compare_command_writes_changes_through_the_merger_mapping(compared: Path, tmp_path: Path, run_line) -> None:
+    data = json.loads((compared / "scorecard.json").read_text("utf-8"))
+    changes = data["changes"]
+    assert (changes["before"]["register_name"], changes["after"]["register_name"]) == ("icbs-2022", "icbs-2026")
+    assert len(changes["bodies"]) == 36
+    run_line(["score", FOI, "--out", tmp_path, "--format", "json", "-q"])
+    earlier = {o["code"]: o for o in json.loads((tmp_path / "scorecard.json").read_text("utf-8"))["organisations"]}
+    merged = next(b for b in changes["bodies"] if b["code"] == "Z9B2Z")
+    assert [p["code"] for p in merged["predecessors"]] == ["QRV", "QMJ"]
+    assert merged["percent_before"] == pytest.approx((earlier["QRV"]["percent"] + earlier["QMJ"]["percent"]) / 2)
+    central = next(b for b in changes["bodies"] if b["code"] == "S1Y5D")
+    assert [p["code"] for p in central["parts_not_counted"]] == ["QM7"]
+    assert {s["code"] for s in changes["split"]} == {"QJG", "QM7", "QNQ"}
+
+
+def test_score_with_compare_gives_the_same_scorecard(compared: Path, tmp_path: Path, run_line) -> None:
+    run_line(["score", ILLUSTRATIVE, "--compare", FOI, "--out", tmp_path, "--format", "json", "-q"])
+    assert (tmp_path / "scorecard.json").read_bytes() == (compared / "scorecard.json").read_bytes()
+
+
+def test_change_sheet_and_site_column(compared: Path) -> None:
+    book = openpyxl.load_workbook(compared / "scorecard.xlsx")
+    assert "Change" in book.sheetnames and book.sheetnames[-1] == "Methodology"
+    rows = list(book["Change"].iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "Code")
+    assert "Change in words" in header
+    z = next(r for r in rows if r and r[0] == "Z9B2Z")
+    body = next(b for b in json.loads((compared / "scorecard.json").read_text("utf-8"))["changes"]["bodies"] if b["code"] == "Z9B2Z")
+    arrow = {"up": "▲", "down": "▼", "unchanged": "="}[body["direction"]]
+    assert z[header.index("Change in words")] == f"{arrow} {body['words']}"
+    assert any(r and r[0] == "QM7" for r in rows)  # the split bodies are listed
+    index = (compared / "site" / "index.html").read_text("utf-8")
+    assert "Change since foi-2023</th>" in index
+    assert '<span class="arrow arrow-up" aria-hidden="true">▲</span> up ' in index  # an arrow always has words
+    assert "simple (unweighted) mean" in index
+    page = (compared / "site" / "Z9B2Z.html").read_text("utf-8")
+    assert "Formed from the whole of QRV and QMJ" in page
+
+
+def test_rounds_of_different_rubrics_cannot_be_compared(run_line, tmp_path: Path) -> None:
+    result = run_line(["compare", ROOT / "evidence" / "scotland-illustrative-2025", ILLUSTRATIVE, "--out", tmp_path], expect=2)
+    assert "only rounds of one rubric can be compared" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_compare_help_has_examples(run_line) -> None:
+    assert "Example" in run_line(["compare", "--help"]).stdout
+
+
+def test_successions_chain_across_two_reorganisations(tmp_path: Path) -> None:
+    (tmp_path / "in-force.csv").write_text(
+        "register,series,in_force_from,in_force_until,changes\n"
+        "r1,s,2020-01-01,2020-12-31,\nr2,s,2021-01-01,2021-12-31,c2.csv\nr3,s,2022-01-01,,c3.csv\n",
+        "utf-8",
+    )
+    # r1 -> r2: XY from the whole of X and Y; Z split into Z2 and W. r2 -> r3: XY and Q merge.
+    (tmp_path / "c2.csv").write_text("code,predecessors,effective\nXY,X;Y,2021-01-01\nZ2,Z(part),2021-01-01\nW,Z(part),2021-01-01\n", "utf-8")
+    (tmp_path / "c3.csv").write_text("code,predecessors,effective\nBIG,XY;Q,2022-01-01\n", "utf-8")
+    chained = between("r1", "r3", folder=tmp_path)
+    assert [(p.code, p.whole) for p in chained.predecessors["BIG"]] == [("X", True), ("Y", True), ("Q", True)]
+    assert "XY" not in chained.predecessors  # absorbed into BIG in r3
+    assert chained.split() == {"Z": ["W", "Z2"]}
+
+
+def test_illustrative_round_says_so_everywhere() -> None:
+    info = json.loads((ILLUSTRATIVE / "round.json").read_text("utf-8"))
+    assert info["illustrative"] is True and "not real data" in info["title"]
+    assert "not real data" in (ILLUSTRATIVE / "README.md").read_text("utf-8").lower()
+    records = [json.loads(p.read_text("utf-8")) for p in sorted(ILLUSTRATIVE.glob("*.json")) if p.name != "round.json"]
+    assert len(records) == 36
+    for data in records:
+        assert all("ILLUSTRATIVE" in s["title"] for s in data["sources"])
+        assert all("ILLUSTRATIVE" in a["note"] for a in data["answers"].values())
+        assert "ILLUSTRATIVE" in data["assessor"]
+        if "reply" in data:
+            assert "ILLUSTRATIVE" in data["reply"]["text"] and "ILLUSTRATIVE" in data["reply"]["note"]
+    assert sum("reply" in d for d in records) == 2
