@@ -95,7 +95,7 @@ def parse_json(data: bytes, name: str) -> t.Any:
     if not text.strip():
         raise InvalidInput([Problem(name, "", "is empty; expected a JSON object")])
     try:
-        return json.loads(
+        document = json.loads(
             text,
             object_pairs_hook=_reject_duplicates,
             parse_constant=_reject_constant,
@@ -111,6 +111,23 @@ def parse_json(data: bytes, name: str) -> t.Any:
         raise InvalidInput([Problem(name, "", "is nested too deeply to be evidence")]) from None
     except ValueError:  # an integer with more digits than Python will convert (over 4,300)
         raise InvalidInput([Problem(name, "", "holds a number too long to be read; evidence numbers are short")]) from None
+    # The precise pattern is slow; most files have no \uD8xx-\uDFxx escape at all.
+    lone = _LONE_SURROGATE.search(text) if ("\\ud" in text or "\\uD" in text) else None
+    if lone:
+        raise InvalidInput([Problem(name, "", f"holds {lone.group(2)}, half of a character (a lone surrogate), "
+                                              "which no output can store; write the character itself",
+                                    text.count("\n", 0, lone.start(2)) + 1)])
+    return document
+
+
+# A \u escape in U+D800..U+DFFF that is not half of a high-low pair (after an even run of
+# backslashes, so "\\ud800" is text): json.loads accepts it, but the string it makes cannot be
+# written as UTF-8, so every output would fail on it.
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)((?:\\\\)*)"
+    r"(\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+)
 
 
 def check_depth(value: t.Any, name: str, limit: int = MAX_DEPTH) -> None:

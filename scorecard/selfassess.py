@@ -311,7 +311,7 @@ def open_workbook(path: Path) -> Opened:
         refuse(f"would unpack to {unpacked:,} bytes; the limit is {MAX_UNPACKED_BYTES:,} bytes")
     names = [e.filename.lower() for e in entries]
     if any(n.endswith("vbaproject.bin") for n in names) or _macro_content_type(archive):
-        refuse("contains macros (VBA); save it as an Excel Workbook (.xlsx) without macros")
+        refuse("contains macros (VBA or Excel 4.0 macro sheets); save it as an Excel Workbook (.xlsx) without macros")
     workbook = _load(data, name)
     missing = [s for s in (INSTRUCTIONS, ANSWERS, SOURCES, LISTS) if s not in workbook.sheetnames]
     if LISTS in missing:
@@ -333,7 +333,8 @@ def _macro_content_type(archive: zipfile.ZipFile) -> bool:
         listing = archive.read("[Content_Types].xml")[:200_000].lower()
     except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
         return False
-    return b"macroenabled" in listing or b"vbaproject" in listing
+    # macroEnabled workbooks, VBA projects, and Excel 4.0 macro sheets (which an .xlsx can carry)
+    return b"macroenabled" in listing or b"vbaproject" in listing or b"macrosheet" in listing
 
 
 def _load(data: bytes, name: str) -> Workbook:
