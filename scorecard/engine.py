@@ -21,6 +21,7 @@ records never changes a result.
 from __future__ import annotations
 
 import bisect
+import functools
 import statistics
 import typing as t
 from fractions import Fraction
@@ -102,8 +103,14 @@ class _RankTable:
         return _Scored(points, f"Ranked {better + 1} of {n} (1 is best{', tied' if tied else ''})")
 
 
+@functools.lru_cache(maxsize=4096)
 def _fraction(value: float | int) -> Fraction:
+    # Rubric numbers (weights, points, bounds) are few and repeat for every body; converting a
+    # float to an exact fraction is the engine's commonest step, so remember the answers.
     return Fraction(value)
+
+
+_ZERO = Fraction(0)
 
 
 def score_answer(criterion: Criterion, answer: _Answer, ranks: _RankTable | None = None) -> _Scored:
@@ -111,7 +118,7 @@ def score_answer(criterion: Criterion, answer: _Answer, ranks: _RankTable | None
     if answer.outcome == "not-applicable":
         return _Scored(None, "Not applicable")
     if answer.outcome != "answered":
-        return _Scored(Fraction(0), None)
+        return _Scored(_ZERO, None)
     definition = criterion.answer
     value = answer.value
     if isinstance(definition, ChoiceAnswer):

@@ -268,10 +268,11 @@ def evidence_files(paths: t.Sequence[Path]) -> tuple[list[Path], Path | None]:
     return files, round_file
 
 
-def evidence_sha256(files: t.Mapping[str, bytes]) -> str:
-    """sha256 of what `sha256sum` prints for the files, in byte order of their names. For a
-    folder used whole: `cd FOLDER && LC_ALL=C sha256sum *.json | sha256sum`."""
-    listing = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
+def evidence_sha256(digests: t.Mapping[str, str]) -> str:
+    """sha256 of what `sha256sum` prints for the files (name -> the file's own sha256), in byte
+    order of their names. For a folder used whole:
+    `cd FOLDER && LC_ALL=C sha256sum *.json | sha256sum`."""
+    listing = "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items()))
     return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
@@ -283,7 +284,7 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callabl
     problems: list[Problem] = []
     records: list[Record] = []
     origin: dict[str, str] = {}
-    raw: dict[str, bytes] = {}
+    digests: dict[str, str] = {}  # file name -> sha256, for the round's evidence_sha256
 
     for path in files:
         if on_file is not None:
@@ -299,7 +300,7 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callabl
         except InvalidInput as error:
             problems.extend(error.problems)
             continue
-        raw[path.name] = data
+        digests[path.name] = hashlib.sha256(data).hexdigest()
         # Which body a file is about is checked even when the rest of it is broken, so that a
         # duplicate or unknown body is reported in the same run as everything else.
         code = document.get("organisation") if isinstance(document, dict) else None
@@ -330,7 +331,7 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callabl
         try:
             data = read_bytes(round_file, MAX_EVIDENCE_BYTES, "round file")
             document = parse_json(data, str(round_file))
-            raw[round_file.name] = data
+            digests[round_file.name] = hashlib.sha256(data).hexdigest()
             errors = list(_validator(_schema_file("round.schema.json")).iter_errors(document))
             problems.extend(Problem(str(round_file), pointer(e.absolute_path), _message(e, rubric)) for e in errors)
             if not errors:
@@ -347,7 +348,7 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callabl
     if problems:
         raise InvalidInput(problems)
     records.sort(key=lambda r: r.organisation)
-    return Round(records, info, evidence_sha256(raw), origin)
+    return Round(records, info, evidence_sha256(digests), origin)
 
 
 def _record_problems(record: Record) -> list[tuple[str, str]]:

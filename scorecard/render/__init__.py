@@ -1,8 +1,10 @@
-"""Renderers: each turns a Scorecard (and the rubric, for methodology) into files, in memory.
+"""Renderers: each turns a Scorecard (and the rubric, for methodology) into files.
 
-A renderer returns {relative path: bytes}; nothing touches the disk until every format has
-rendered, so a failure part-way writes nothing. Renderers are imported only when used, so
-`scorecard --help` does not pay for openpyxl or jinja2.
+A renderer returns {relative path: bytes}, or yields (relative path, bytes) pairs when it makes
+many files (the site's pages), so the caller can stage each as it comes. The caller replaces
+the old outputs only when every format has rendered (scorecard.output), so a failure part-way
+changes nothing. Renderers are imported only when used, so `scorecard --help` does not pay for
+openpyxl or jinja2.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ Rendered = dict[str, bytes]
 # format name -> "module:function"
 RENDERER_BY_FORMAT: dict[str, str] = {
     "json": "scorecard.render.json_:render",
-    "html": "scorecard.render.html:render",
+    "html": "scorecard.render.html:render_pages",  # page by page
     "xlsx": "scorecard.render.excel:render",  # also writes scorecard.csv beside it
     "xlsx-per-organisation": "scorecard.render.excel:render_per_organisation",
 }
@@ -30,9 +32,16 @@ DEFAULT_FORMATS: tuple[str, ...] = tuple(f for f in ("json", "xlsx", "html") if 
 PER_ORGANISATION_FORMAT = "xlsx-per-organisation"
 
 
+def render_files(name: str, scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, bytes]]:
+    """One format's files as (relative path, bytes) pairs, as the renderer produces them."""
+    module, function = RENDERER_BY_FORMAT[name].split(":")
+    produced = getattr(importlib.import_module(module), function)(scorecard, rubric)
+    yield from produced.items() if isinstance(produced, dict) else produced
+
+
 def render(formats: t.Iterable[str], scorecard: Scorecard, rubric: Rubric) -> Rendered:
+    """Every file of the formats, in memory."""
     out: Rendered = {}
     for name in formats:
-        module, function = RENDERER_BY_FORMAT[name].split(":")
-        out.update(getattr(importlib.import_module(module), function)(scorecard, rubric))
+        out.update(render_files(name, scorecard, rubric))
     return out

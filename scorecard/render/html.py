@@ -136,6 +136,13 @@ def _change_counts(scorecard: Scorecard) -> dict[str, int] | None:
 
 
 def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
+    """Every file of the site, in memory."""
+    return dict(render_pages(scorecard, rubric))
+
+
+def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, bytes]]:
+    """The site file by file, so a caller can write each page as it comes and keep memory flat
+    however many bodies there are."""
     names = page_names(scorecard, rubric.register_name)
     view = View(scorecard, rubric)
     env = environment()
@@ -171,7 +178,7 @@ def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
             else:
                 other_baselines.append((baseline, figure))
 
-    files: dict[str, bytes] = {
+    yield from {
         f"{SITE}/index.html": page(
             "index.html",
             current="index",
@@ -195,10 +202,10 @@ def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
         ),
         f"{SITE}/style.css": stylesheet(rubric),
         f"{SITE}/site.js": (data_dir("templates") / "site.js").read_bytes(),
-    }
+    }.items()
     scored = sum(1 for o in organisations if o.rank is not None)  # once, not once a page
     for organisation in organisations:
-        files[f"{SITE}/{names[organisation.code]}"] = page(
+        yield f"{SITE}/{names[organisation.code]}", page(
             "organisation.html",
             current="organisation",
             page_title=f"{organisation.name}: {rubric.title}",
@@ -208,4 +215,3 @@ def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
             scored=scored,
             splits=[x for x in scorecard.changes.split if organisation.code in x.successors] if scorecard.changes else [],
         )
-    return files
