@@ -27,6 +27,19 @@ DEFAULT_OUT = Path("scorecard-out")
 FORMATS = tuple(RENDERER_BY_FORMAT)
 
 
+# Options shared by the commands that write scorecards.
+_OUT_OPTION = click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder to write the scorecards into."
+)
+_FORMAT_OPTION = click.option(
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}).",
+)
+
+
 class _Group(click.Group):
     """Turns InvalidInput into exit 1 with one line per problem, and any other failure into one
     line (the traceback only with --debug): no input should ever show a traceback."""
@@ -189,14 +202,8 @@ def validate(ctx: click.Context, paths: tuple[str, ...], rubric_ref: str | None)
 @cli.command()
 @click.argument("evidence_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=str))
 @click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric file or bundled rubric id (default: the one the records name).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder to write the scorecards into.")
-@click.option(
-    "--format",
-    "formats",
-    type=click.Choice(FORMATS),
-    multiple=True,
-    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}).",
-)
+@_OUT_OPTION
+@_FORMAT_OPTION
 @click.option(
     "--per-organisation",
     is_flag=True,
@@ -329,14 +336,8 @@ def _echo_changes(scorecard: t.Any) -> None:
 @click.argument("new_dir", type=click.Path(exists=True, file_okay=False, path_type=str))
 @click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric of the new round (default: the one its records name).")
 @click.option("--old-rubric", "old_rubric_ref", metavar="PATH|ID", help="Rubric of the old round (default: the one its records name).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder to write the scorecards into.")
-@click.option(
-    "--format",
-    "formats",
-    type=click.Choice(FORMATS),
-    multiple=True,
-    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}).",
-)
+@_OUT_OPTION
+@_FORMAT_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 @click.pass_context
 def compare(

@@ -15,7 +15,8 @@ import json
 import typing as t
 
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
+from scorecard.render.words import answer_in_words
+from scorecard.rubric import Criterion, Rubric
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,21 +46,10 @@ Row = dict[str, t.Union[str, float, None]]
 
 
 def answer_text(criterion: Criterion, result: CriterionResult) -> str | None:
-    """The answer in words: option labels rather than codes, Yes/No, a number with its unit."""
+    """The answer in words (see words.answer_in_words); None when there is no answer."""
     if result.outcome != "answered":
         return None
-    value = result.value
-    answer = criterion.answer
-    if isinstance(answer, ChoiceAnswer):
-        option = next((o for o in answer.options if o.value == value), None)
-        return (option.label or option.value) if option else str(value)
-    if isinstance(answer, MultiAnswer):
-        labels = {o.value: o.label for o in answer.options}
-        return "; ".join(labels.get(v, str(v)) for v in value) or "none of the options"
-    if isinstance(answer, BooleanAnswer):
-        return "Yes" if value else "No"
-    assert isinstance(answer, NumberAnswer)
-    return f"{value} {answer.unit}"
+    return answer_in_words(criterion, result.value, joiner="; ", nothing="none of the options")
 
 
 def raw_value(value: t.Any) -> str | None:

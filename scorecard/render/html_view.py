@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from scorecard.compare import UNCHANGED_BELOW
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
+from scorecard.render.words import answer_in_words
+from scorecard.rubric import Rubric
 
 # Words for the values the evidence format uses; shown to readers instead of the raw codes.
 RESPONSE_WORDS = {
@@ -167,18 +168,7 @@ class View:
         if outcome != "answered":
             return OUTCOME_WORDS[outcome]
         _, criterion = self.rubric.criteria[criterion_id]
-        definition = criterion.answer
-        if isinstance(definition, ChoiceAnswer):
-            option = next((o for o in definition.options if o.value == value), None)
-            return (option.label or option.value) if option else str(value)
-        if isinstance(definition, MultiAnswer):
-            labels = {o.value: o.label for o in definition.options}
-            chosen = [labels.get(v, str(v)) for v in value or []]
-            return ", ".join(chosen) if chosen else "None of the options"
-        if isinstance(definition, BooleanAnswer):
-            return "Yes" if value else "No"
-        assert isinstance(definition, NumberAnswer)
-        return f"{number(value)} ({definition.unit})"
+        return answer_in_words(criterion, value, show_number=lambda number_, unit: f"{number(number_)} ({unit})")
 
     def points(self, result: CriterionResult) -> str:
         if result.points is None:

@@ -3,15 +3,12 @@ browser: the change column sorts, every arrow has words, and the pages pass axe 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import typing as t
 from pathlib import Path
 
 import pytest
 
-from test_site import AXE_TAGS, Watched, axe_source, browser, watched  # noqa: F401 (fixtures)
+from test_site import serve_folder, AXE_TAGS, Watched, axe_source, browser, watched  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,17 +23,8 @@ def compared_url(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[str]:
     args = ["compare", str(ROOT / "evidence" / "foi-2023"), str(ROOT / "evidence" / "illustrative-2026"), "--out", str(out), "--format", "html", "-q"]
     assert CliRunner().invoke(cli, args).exit_code == 0
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: t.Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out / "site")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_folder(out / "site") as url:
+        yield url
 
 
 def test_change_column_sorts_and_arrows_have_words(watched: Watched, compared_url: str) -> None:

@@ -5,16 +5,13 @@ clean: the pages' Content-Security-Policy would log any inline script it had to 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import typing as t
 from pathlib import Path
 
 import pytest
 
 from test_injection import FIELDS, PAYLOADS, REFUSED, REPLIED, render_hostile
-from test_site import Watched, browser, watched  # noqa: F401 (fixtures)
+from test_site import serve_folder, Watched, browser, watched  # noqa: F401 (fixtures)
 
 
 # Every payload lands in at least one field, and every field holds one.
@@ -29,17 +26,8 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[str]:
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             (out / name).write_bytes(data)
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: t.Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out / "site")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_folder(out / "site") as url:
+        yield url
 
 
 # What the live page holds once the browser has built it (and site.js has run).

@@ -7,6 +7,7 @@ installs all three, and a silent skip would hide a broken site.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -50,19 +51,29 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> t.Iterator[str]:
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> t.Iterator[str]:
+    """Serve a folder on 127.0.0.1 (a free port) for as long as the block runs; yield its URL."""
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: t.Any) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> t.Iterator[str]:
+    with serve_folder(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,30 @@
+"""An answer in words, from the rubric's own labels: shared by the site, the workbook and the CSV
+so that they cannot describe the same answer differently."""
+
+from __future__ import annotations
+
+import typing as t
+
+from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer
+
+
+def answer_in_words(
+    criterion: Criterion,
+    value: t.Any,
+    *,
+    joiner: str = ", ",
+    nothing: str = "None of the options",
+    show_number: t.Callable[[t.Any, str], str] = lambda value, unit: f"{value} {unit}",
+) -> str:
+    """Option labels rather than codes, Yes/No, a number with its unit."""
+    answer = criterion.answer
+    if isinstance(answer, ChoiceAnswer):
+        option = next((o for o in answer.options if o.value == value), None)
+        return (option.label or option.value) if option else str(value)
+    if isinstance(answer, MultiAnswer):
+        labels = {o.value: o.label for o in answer.options}
+        return joiner.join(labels.get(v, str(v)) for v in value or []) or nothing
+    if isinstance(answer, BooleanAnswer):
+        return "Yes" if value else "No"
+    assert isinstance(answer, NumberAnswer)
+    return show_number(value, answer.unit)
