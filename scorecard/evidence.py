@@ -293,7 +293,8 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callabl
         try:
             data = read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file")
             document = parse_json(data, name)
-            if not validator.fast.is_valid(document):
+            valid = validator.fast.is_valid(document)
+            if not valid:
                 # Only a record the schema rejects can be nested deep enough to trouble the
                 # slower validator that words its errors; a valid one is as deep as the schema.
                 check_depth(document, name)
@@ -311,7 +312,7 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callabl
             if code in origin:
                 found.append(("/organisation", f"{code} already has a record in this round ({origin[code]})"))
             origin.setdefault(code, name)
-        errors = validator.errors(document)
+        errors = [] if valid else validator.errors(document)
         found.extend((pointer(e.absolute_path), _message(e, rubric)) for e in errors)
         if not errors:
             record = Record.model_validate(document)

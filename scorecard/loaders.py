@@ -66,11 +66,13 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def _reject_duplicates(pairs: list[tuple[str, t.Any]]) -> dict[str, t.Any]:
-    out: dict[str, t.Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _JsonProblem(f'duplicate key "{key}" (each key may appear once)')
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):  # rare: only then look for which key it was
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _JsonProblem(f'duplicate key "{key}" (each key may appear once)')
+            seen.add(key)
     return out
 
 
