@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from test_site import serve_folder, AXE_TAGS, Watched, axe_source, browser, watched  # noqa: F401 (fixtures)
+from test_site import serve_folder, serious_violations, Watched, axe_source, browser, watched  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,15 +44,6 @@ def test_change_column_sorts_and_arrows_have_words(watched: Watched, compared_ur
 def test_compared_pages_are_accessible(watched: Watched, compared_url: str, axe_source: str, path: str) -> None:  # noqa: F811
     page = watched.page
     page.goto(compared_url + path)
-    page.evaluate(axe_source)
-    violations = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
-            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
-        }""",
-        AXE_TAGS,
-    )
-    assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
+    assert serious_violations(page, axe_source) == []
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0

@@ -189,13 +189,8 @@ def test_skip_link_is_first_and_visible_on_focus(watched: Watched, base_url: str
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-PAGES = [("index", "index.html"), ("body", "CCC.html"), ("no-reply", "DDD.html"), ("methodology", "methodology.html")]
-
-
-@pytest.mark.parametrize("name,path", PAGES, ids=[p[0] for p in PAGES])
-def test_accessibility_and_screenshots(watched: Watched, base_url: str, axe_source: str, name: str, path: str) -> None:
-    page = watched.page
-    page.goto(base_url + path)
+def serious_violations(page: t.Any, axe_source: str) -> list[dict[str, t.Any]]:
+    """Run axe-core on the open page; its serious and critical WCAG violations."""
     # evaluate() is not subject to the pages' Content-Security-Policy, which forbids inline scripts.
     page.evaluate(axe_source)
     violations = page.evaluate(
@@ -206,7 +201,17 @@ def test_accessibility_and_screenshots(watched: Watched, base_url: str, axe_sour
         }""",
         AXE_TAGS,
     )
-    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+PAGES = [("index", "index.html"), ("body", "CCC.html"), ("no-reply", "DDD.html"), ("methodology", "methodology.html")]
+
+
+@pytest.mark.parametrize("name,path", PAGES, ids=[p[0] for p in PAGES])
+def test_accessibility_and_screenshots(watched: Watched, base_url: str, axe_source: str, name: str, path: str) -> None:
+    page = watched.page
+    page.goto(base_url + path)
+    serious = serious_violations(page, axe_source)
     assert serious == [], serious
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
