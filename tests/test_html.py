@@ -287,3 +287,10 @@ def test_methodology_says_when_nobody_has_checked_the_rubric():
     page = render(card, loaded.rubric)["site/methodology.html"].decode()
     assert "Not yet checked by anyone but its authors." in page
     assert "Checked by" not in page
+
+
+def test_a_missing_note_says_so_in_words():
+    page = site_of(TINY / "rubric.yaml", TINY / "evidence")["site/CCC.html"].decode()
+    # CCC gave S1 with no note: the page says so rather than printing "None"
+    assert "<dt>Assessor's note</dt><dd>No note given</dd>" in page
+    assert "<dd>None</dd>" not in page
