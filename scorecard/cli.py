@@ -242,7 +242,7 @@ def score(
     from scorecard.engine import Provenance
     from scorecard.engine import score as score_round
     from scorecard.evidence import evidence_files, load_round
-    from scorecard.output import Staging
+    from scorecard.output import write_all
     from scorecard.render import render_files
 
     if out_dir.exists() and not out_dir.is_dir():
@@ -268,17 +268,13 @@ def score(
         gc.freeze()
         if compare_dir is not None:
             scorecard = _with_changes(Path(compare_dir), compare_rubric_ref, loaded, scorecard)
-        staging = Staging(out_dir)
-        try:
+        def rendered() -> t.Iterator[tuple[str, bytes]]:
             for name in dict.fromkeys(chosen):
                 step()
-                for relative, data in render_files(name, scorecard, loaded.rubric):
-                    staging.stage(relative, data)
-        except BaseException:
-            staging.abort()
-            raise
+                yield from render_files(name, scorecard, loaded.rubric)
+
+        written = write_all(out_dir, rendered())  # file by file as rendered, all or nothing
         step()
-        written = staging.commit()
     if quiet:
         return
     summary = scorecard.summary

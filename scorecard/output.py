@@ -54,17 +54,13 @@ class Staging:
         self.staged = []
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace one file atomically."""
-    write_all(path.parent, {path.name: data})
-
-
 def write_all(folder: Path, files: t.Mapping[str, bytes] | t.Iterable[tuple[str, bytes]]) -> list[Path]:
-    """Write every file under folder, all or nothing; on an error raise InvalidInput naming the file."""
+    """Write every file under folder, all or nothing; on an error raise InvalidInput naming the
+    file. A mapping is written in name order; pairs are staged as they come, so a renderer that
+    yields its files one by one never has them all in memory."""
     staging = Staging(folder)
-    items = files.items() if isinstance(files, t.Mapping) else files
     try:
-        for relative, data in sorted(items) if isinstance(files, t.Mapping) else items:
+        for relative, data in sorted(files.items()) if isinstance(files, t.Mapping) else files:
             staging.stage(relative, data)
     except BaseException:
         staging.abort()
