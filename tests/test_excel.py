@@ -352,12 +352,16 @@ def test_bytes_do_not_depend_on_the_hash_seed():
 # ---------------------------------------------------------------- streamed sheets (workbook.Book)
 
 
-def _book_bytes(fill_book) -> openpyxl.Workbook:
+def _book_bytes_raw(fill_book) -> bytes:
     from scorecard.render.workbook import Book
 
     book = Book()
     fill_book(book)
-    return openpyxl.load_workbook(io.BytesIO(book.bytes("2024-02-05", "test")))
+    return book.bytes("2024-02-05", "test")
+
+
+def _book_bytes(fill_book) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(_book_bytes_raw(fill_book)))
 
 
 def test_streamed_rows_keep_text_inert_links_safe_and_long_text_wrapped():
@@ -385,6 +389,57 @@ def test_streamed_rows_keep_text_inert_links_safe_and_long_text_wrapped():
     assert ws["C4"].alignment.wrap_text and ws.row_dimensions[4].height >= 45  # 150 characters in 30
     assert ws["A5"].value == 3.5 and ws["A5"].data_type == "n"
     assert all(c.font.bold for c in ws[2])
+
+
+def test_streamed_cells_read_back_exactly_as_given():
+    """The streamed rows are serialised by our own code, not openpyxl's: every kind of value
+    must come back as it went in, with XML's special characters and edge spaces intact."""
+    from scorecard.render.workbook import Styled
+
+    values = ["a & b <c> > d", "  padded  ", " ", True, False, 0, -7, 10**12, 1.5, 94.44444444444444, "x" * 40, "tab\tin"]
+
+    def fill_book(book):
+        st = book.stream("S", [12] * len(values))
+        st.add(values, "plain")
+        st.add([Styled(v, "bold") for v in values])
+        st.close()
+
+    ws = _book_bytes(fill_book)["S"]
+    for row in (1, 2):
+        got = [ws.cell(row=row, column=k).value for k in range(1, len(values) + 1)]
+        assert got == values and [type(v) for v in got] == [type(v) for v in values]
+    assert all(ws.cell(row=2, column=k).font.bold for k in range(1, len(values) + 1))
+
+
+def test_streamed_links_each_get_a_relationship_whatever_their_characters():
+    from scorecard.render.workbook import Styled
+
+    targets = ["https://example.org/?a=1&b=2", 'https://example.org/"quoted"<x>', "https://example.org/?a=1&b=2"]
+
+    def fill_book(book):
+        st = book.stream("Links", [40])
+        st.table(["Link"], [[Styled(target, "link")] for target in targets])
+        other = book.stream("No links", [10])
+        other.add(["plain"])
+        # neither is closed: Book.bytes closes what is still open
+
+    data = _book_bytes_raw(fill_book)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        rels = [name for name in archive.namelist() if name.endswith(".rels") and "worksheets" in name]
+    assert rels == ["xl/worksheets/_rels/sheet1.xml.rels"]  # a sheet without links has none
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert [wb["Links"].cell(row=r, column=1).hyperlink.target for r in (2, 3, 4)] == targets
+    assert wb["No links"]["A1"].value == "plain"
+
+
+def test_a_closed_stream_takes_no_more_rows():
+    from scorecard.render.workbook import Book
+
+    st = Book().stream("S", [10])
+    st.add(["one"])
+    st.close()
+    with pytest.raises(ValueError, match="closed"):
+        st.add(["two"])
 
 
 def test_streamed_panes_sit_under_the_main_header_whatever_comes_before():

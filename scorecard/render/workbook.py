@@ -19,9 +19,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import math
 import re
 import shutil
+import tempfile
 import typing as t
+import weakref
 import zipfile
 
 from openpyxl import Workbook
@@ -246,13 +249,16 @@ class Book:
     def __init__(self) -> None:
         self.wb = Workbook(write_only=True)
         self._arrays: dict[tuple[str, bool], t.Any] = {}
+        self._streams: list[Stream] = []
 
     @property
     def sheetnames(self) -> list[str]:
         return list(self.wb.sheetnames)
 
     def stream(self, title: str, widths: t.Sequence[float], landscape: bool = True, wide: bool = False) -> "Stream":
-        return Stream(self, self.wb.create_sheet(title), widths, landscape, wide)
+        st = Stream(self, self.wb.create_sheet(title), widths, landscape, wide)
+        self._streams.append(st)
+        return st
 
     def style(self, ws: WriteOnlyWorksheet, name: str, quote: bool) -> t.Any:
         """The style array of a named style in this workbook, or None for no style at all. Each
@@ -269,6 +275,12 @@ class Book:
             # fills and so on; a new cell can start from a copy of it (Cell's style_array).
             self._arrays[key] = proto._style if proto.has_style else None
         return self._arrays[key]
+
+    def style_attribute(self, ws: WriteOnlyWorksheet, name: str, quote: bool) -> str:
+        """The ` s="N"` a streamed cell of this style carries (N: its entry in styles.xml), or
+        nothing for an unstyled cell."""
+        array = self.style(ws, name, quote)
+        return "" if array is None else f' s="{self.wb._cell_styles.add(array)}"'
 
     def copy(self, source: Worksheet, title: str | None = None) -> None:
         """Append a copy of an ordinary worksheet laid out with `put` and friends: values, types,
@@ -321,26 +333,69 @@ class Book:
                 del ws.row_dimensions[r]
 
     def bytes(self, as_of: str | None, title: str) -> bytes:
-        return workbook_bytes(self.wb, as_of, title)
+        try:
+            for st in self._streams:
+                st.close()
+            return workbook_bytes(self.wb, as_of, title, {st.ws._writer.out: st for st in self._streams})
+        finally:
+            for st in self._streams:
+                st.rows.close()
+
+
+_COLUMNS = [""] + [get_column_letter(k) for k in range(1, 703)]  # A..ZZ, by column number
+_NO_SPANS: dict[int, float] = {}
+_FLUSH = 1 << 18  # characters of row XML gathered before each write to the sheet's file
+
+
+def _escape(text: str) -> str:
+    """Text as XML character data (what ElementTree escapes in text: &, < and >)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _attribute(text: str) -> str:
+    """Text as a double-quoted XML attribute value (whitespace kept as written)."""
+    text = _escape(text).replace('"', "&quot;")
+    return text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+
+
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 class Stream:
-    """One write-only sheet, filled a row at a time. openpyxl writes the widths, the frozen
-    panes and the fit-to-page flag before the first row, so they are fixed up front (widths,
-    print setup) or rows are held back until they are known (the panes sit under the main
-    table's header, after a title block of any length). Formula-like text, control characters,
-    links and row heights are handled as `put`, `link` and `fit_heights` handle them."""
+    """One write-only sheet, filled a row at a time. Formula-like text, control characters,
+    links and row heights are handled as `put`, `link` and `fit_heights` handle them.
+
+    The rows are serialised here, as SpreadsheetML, into a file of their own: openpyxl takes
+    about 10 microseconds to write a cell even in write-only mode, which made the Evidence sheet
+    of a 10,000-body round (two million cells) most of the run. openpyxl still writes everything
+    around the rows (widths, panes, merged cells, filter, links, print setup) when the sheet is
+    closed, with an empty <sheetData>, and the rows are spliced into it as the workbook is
+    zipped (`_FixedDateZip`), with the sheet's links (<hyperlinks>, and a relationship for
+    each in the sheet's .rels part; openpyxl's own objects for them cost as much as the rows).
+    Cells are written the way openpyxl writes them: text inline (t="inlineStr"), styles by
+    their index in the workbook's style table."""
 
     def __init__(self, book: Book, ws: WriteOnlyWorksheet, widths: t.Sequence[float], landscape: bool = True, wide: bool = False) -> None:
         self.book, self.ws = book, ws
         self.widths = [float(w) for w in widths]
         self.row = 0  # the last row added
-        self._held: list[tuple[list[t.Any], float | None]] | None = []
-        self._written = 0  # the last row openpyxl has been given
-        self._arrays: dict[str, t.Any] = {}  # book.style, at hand: plain text
-        self._quoted: dict[str, t.Any] = {}  # and formula-like text
-        # How many characters fit on one line of each column (index 0 unused).
-        self._limits = [0.0] + [w * 1.1 for w in self.widths]
+        self.rows: t.IO[bytes] = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # the <row> elements
+        weakref.finalize(self, self.rows.close)  # also when a render fails before the book is saved
+        self._parts: list[str] = []  # row XML not yet written to self.rows
+        self._pending = 0  # its length
+        self.links: list[tuple[str, str]] = []  # (cell, http(s) address)
+        self._closed = False
+        self._attributes: dict[str, str] = {}  # style name -> ` s="N"`: plain text
+        self._quoted: dict[str, str] = {}  # and formula-like text
+        # How many characters fit on one line of each column (index 0 unused; 11 for a column
+        # not given a width).
+        self._limits = [0.0] + [w * 1.1 for w in self.widths] + [11.0] * (len(_COLUMNS) - len(self.widths))
         for column, size in enumerate(self.widths, start=1):
             ws.column_dimensions[get_column_letter(column)].width = size
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -359,14 +414,16 @@ class Stream:
             height: float | None = None) -> int:
         """Add one row; returns its number. `merge` lists (first, last) column spans to merge;
         the height is estimated from the wrapped text unless given."""
-        ws, arrays = self.ws, self._arrays
+        if self._closed:
+            raise ValueError(f"sheet {self.ws.title!r} is closed: no more rows can be added")
         self.row += 1
-        spans = {first: self.width(first, last) for first, last in merge}
+        number = str(self.row)
+        spans = {first: self.width(first, last) for first, last in merge} if merge else _NO_SPANS
         for first, last in merge:
             if last > first:
-                ws.merged_cells.add(f"{get_column_letter(first)}{self.row}:{get_column_letter(last)}{self.row}")
+                self.ws.merged_cells.add(f"{_COLUMNS[first]}{number}:{_COLUMNS[last]}{number}")
         lines = 1
-        cells: list[t.Any] = []
+        cells: list[str] = []
         one = styles if isinstance(styles, str) else None
         limits = self._limits
         # This loop runs once per cell of the biggest sheets: keep it lean.
@@ -375,62 +432,56 @@ class Stream:
             if type(value) is Styled:
                 value, style = value
             if value is None:
-                cells.append(None)
                 continue
             quote = False
-            if isinstance(value, str):
+            kind = type(value)
+            if kind is str:
                 if not value.isprintable():  # printable text holds nothing to clean
                     value = clean(value)
                 quote = value.startswith(FORMULA_STARTS)
                 if style in WRAPPED or style[0] == "#":
-                    limit = spans[column] * 1.1 if column in spans else limits[column] if column < len(limits) else 11
+                    limit = spans[column] * 1.1 if column in spans else limits[column]
                     if len(value) > limit or "\n" in value:
                         lines = max(lines, lines_needed(value, limit / 1.1))
                     elif style == "wrap" and height is None:
                         style = "plain"  # fits on one line: wrapping would change nothing
             elif style == "wrap":
                 style = "plain"  # a number
-            array = (self._quoted if quote else self._arrays).get(style, False)
-            if array is False:
-                array = self.book.style(ws, style, quote)
-                (self._quoted if quote else self._arrays)[style] = array
-            if array is None:
-                cells.append(value)
-                continue
-            cell = Cell(ws, 1, 1, value, array)
-            if quote:
-                cell.data_type = "s"  # text, never a formula
-            elif style == "link" and is_link(value):
-                cell.hyperlink = value
-            cells.append(cell)
+            known = self._quoted if quote else self._attributes
+            attribute = known.get(style)
+            if attribute is None:
+                attribute = known[style] = self.book.style_attribute(self.ws, style, quote)
+            ref = _COLUMNS[column] + number
+            if kind is str:
+                if not value and not attribute:
+                    continue  # an empty, unstyled cell is no cell
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                cells.append(f'<c r="{ref}"{attribute} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+                if style == "link" and not quote and is_link(value):
+                    self.links.append((ref, value))
+            elif kind is bool:
+                cells.append(f'<c r="{ref}"{attribute} t="b"><v>{int(value)}</v></c>')
+            elif kind is int or (kind is float and math.isfinite(value)):
+                cells.append(f'<c r="{ref}"{attribute} t="n"><v>{"%.16g" % value}</v></c>')
+            else:
+                raise TypeError(f"sheet {self.ws.title!r} cell {ref}: cannot write {value!r}, a {kind.__name__}")
         if height is None and lines > 1:
             height = line_height(lines)
-        if self._held is None:
-            self._write(cells, height)
-        else:
-            self._held.append((cells, height))
+        if cells or height is not None:
+            dimension = f' ht="{height:g}" customHeight="1"' if height is not None else ""
+            xml = f'<row r="{number}"{dimension}>{"".join(cells)}</row>'
+            self._parts.append(xml)
+            self._pending += len(xml)
+            if self._pending > _FLUSH:
+                self._flush()
         return self.row
 
-    def _write(self, cells: list[t.Any], height: float | None) -> None:
-        self._written += 1
-        row = self._written
-        if height is not None:
-            self.ws.row_dimensions[row].height = height
-        self.ws.append(cells)
-        if height is not None:
-            # The row is written out by append; its height is not needed again.
-            del self.ws.row_dimensions[row]
+    def _flush(self) -> None:
+        self.rows.write("".join(self._parts).encode("utf-8"))
+        self._parts, self._pending = [], 0
 
     def blank(self, count: int = 1) -> None:
-        for _ in range(count):
-            self.add([])
-
-    def start(self) -> None:
-        """Write the rows held back; from now on rows go straight out."""
-        if self._held is not None:
-            held, self._held = self._held, None
-            for cells, height in held:
-                self._write(cells, height)
+        self.row += count
 
     def table(self, names: t.Sequence[str], rows: t.Iterable[t.Sequence[t.Any]], styles: Styles = "wrap", main: bool = True) -> int:
         """Header plus rows; returns the last row. The sheet's main table also gets frozen panes,
@@ -440,8 +491,6 @@ class Stream:
             self.ws.freeze_panes = f"A{top + 1}"
             self.ws.print_title_rows = f"{top}:{top}"
         self.add(names, "header")
-        if main:
-            self.start()
         for values in rows:
             self.add(values, styles)
         if main:
@@ -449,15 +498,42 @@ class Stream:
         return self.row
 
     def close(self) -> None:
-        self.start()
+        """Have openpyxl write the sheet around the rows (its widths, panes, links and so on)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._flush()
+        self.ws.close()
+
+    def around_rows(self, written: bytes) -> tuple[bytes, bytes]:
+        """What openpyxl wrote for the sheet, cut where the rows go, with the links put in."""
+        empty = next((e for e in _EMPTY_SHEET_DATA if written.count(e) == 1), None)
+        if empty is None:
+            raise RuntimeError(f"cannot find where the rows go in sheet {self.ws.title!r}")
+        head, tail = written.split(empty)
+        if self.links:
+            # <hyperlinks> comes before <printOptions> and <pageMargins>, which every sheet has.
+            at = min(k for k in (tail.find(b"<printOptions"), tail.find(b"<pageMargins")) if k >= 0)
+            links = "".join(f'<hyperlink ref="{ref}" r:id="rId{n}"/>' for n, (ref, _) in enumerate(self.links, start=1))
+            tail = tail[:at] + f'<hyperlinks xmlns:r="{_RELATIONSHIPS}">{links}</hyperlinks>'.encode() + tail[at:]
+        return head + b"<sheetData>", b"</sheetData>" + tail
+
+    def relationships(self) -> bytes:
+        """The sheet's .rels part: one external relationship per link, as openpyxl makes them."""
+        each = "".join(
+            f'<Relationship Type="{_RELATIONSHIPS}/hyperlink" Target="{_attribute(target)}" TargetMode="External" Id="rId{n}"/>'
+            for n, (_, target) in enumerate(self.links, start=1)
+        )
+        return f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{each}</Relationships>'.encode()
 
 
-def workbook_bytes(wb: Workbook, as_of: str | None, title: str) -> bytes:
+def workbook_bytes(wb: Workbook, as_of: str | None, title: str, streams: t.Mapping[str, Stream] | None = None) -> bytes:
     """Save to bytes with document dates from the evidence (`as_of`, YYYY-MM-DD), not the clock.
 
     `Workbook.save` stamps `modified` with the current time, so we drive openpyxl's ExcelWriter
     ourselves, into a zip that dates every entry from the evidence too. Works for ordinary and
-    write-only workbooks alike.
+    write-only workbooks alike. `streams` maps the file openpyxl wrote each streamed sheet to
+    to its `Stream`, which holds the rows and links that go into it.
     """
     stamp = _date(as_of)
     wb.properties.created = stamp
@@ -466,9 +542,13 @@ def workbook_bytes(wb: Workbook, as_of: str | None, title: str) -> bytes:
     wb.properties.lastModifiedBy = "scorecard"
     wb.properties.title = clean(title)  # a body's name is evidence text: no control characters
     buffer = io.BytesIO()
-    with _FixedDateZip(buffer, stamp) as archive:
+    with _FixedDateZip(buffer, stamp, streams or {}) as archive:
         ExcelWriter(wb, archive).save()
     return buffer.getvalue()
+
+
+# How openpyxl writes the rows of a sheet that has none (et_xmlfile, or lxml when installed).
+_EMPTY_SHEET_DATA = (b"<sheetData></sheetData>", b"<sheetData/>")
 
 
 class _FixedDateZip(zipfile.ZipFile):
@@ -476,11 +556,12 @@ class _FixedDateZip(zipfile.ZipFile):
     written from strings with the current local time, and entries copied from files (openpyxl's
     write-only sheets are spooled to temporary files) with the file's time: the only clocks
     openpyxl lets into the file. Entries keep the order they were written in (the
-    content-types part must stay first)."""
+    content-types part must stay first). A sheet streamed by `Stream` gets its rows here."""
 
-    def __init__(self, file: t.BinaryIO, stamp: dt.datetime) -> None:
+    def __init__(self, file: t.BinaryIO, stamp: dt.datetime, streams: t.Mapping[str, Stream]) -> None:
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self.when = max((stamp.year, stamp.month, stamp.day, 0, 0, 0), ZIP_EPOCH)
+        self.streams = streams
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self.when)
@@ -495,8 +576,22 @@ class _FixedDateZip(zipfile.ZipFile):
 
     def write(self, filename: t.Any, arcname: t.Any = None, *args: t.Any, **kwargs: t.Any) -> None:
         # Copied in chunks: a big sheet is never held in memory whole.
-        with open(filename, "rb") as source, self.open(self._info(arcname or str(filename)), "w") as target:
-            shutil.copyfileobj(source, target, 1 << 20)
+        name = arcname or str(filename)
+        stream = self.streams.get(filename)
+        with open(filename, "rb") as source, self.open(self._info(name), "w") as target:
+            if stream is None:
+                shutil.copyfileobj(source, target, 1 << 20)
+                return
+            head, tail = stream.around_rows(source.read())  # openpyxl's part is small: all but the rows
+            target.write(head)
+            stream.rows.seek(0)
+            shutil.copyfileobj(stream.rows, target, 1 << 20)
+            target.write(tail)
+        if stream.links:
+            # openpyxl writes a sheet's .rels only when it made relationships itself; for a
+            # streamed sheet it made none, so the part is new here.
+            folder, _, file = name.rpartition("/")
+            self.writestr(f"{folder}/_rels/{file}.rels", stream.relationships())
 
 
 def _date(as_of: str | None) -> dt.datetime:
