@@ -39,7 +39,7 @@ def tiny() -> tuple[Scorecard, Rubric]:
 
 @pytest.fixture(scope="module")
 def tiny_book(tiny) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(excel.render(*tiny)["scorecard.xlsx"]))
+    return openpyxl.load_workbook(io.BytesIO(dict(excel.render(*tiny))["scorecard.xlsx"]))
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_section_sheet_gives_points_and_level_per_body(tiny_book):
 
 def test_evidence_rows_equal_the_csv(tiny, tiny_book):
     card, _ = tiny
-    files = excel.render(*tiny)
+    files = dict(excel.render(*tiny))
     ws = tiny_book["Evidence"]
     top = header_row(ws, "Code")
     headings = dict(EVIDENCE_COLUMNS)
@@ -216,7 +216,7 @@ def _sheet_xml(data: bytes) -> dict[str, str]:
 
 
 def test_hostile_text_is_stored_as_typed_text_never_a_formula(hostile):
-    data = excel.render(*hostile)["scorecard.xlsx"]
+    data = dict(excel.render(*hostile))["scorecard.xlsx"]
     for name, xml in _sheet_xml(data).items():
         assert "<f>" not in xml and "<f " not in xml, name
     book = openpyxl.load_workbook(io.BytesIO(data))
@@ -245,7 +245,7 @@ def test_control_characters_do_not_break_the_workbook():
 
 
 def test_hostile_section_titles_become_legal_unique_sheet_titles(hostile):
-    book = openpyxl.load_workbook(io.BytesIO(excel.render(*hostile)["scorecard.xlsx"]))
+    book = openpyxl.load_workbook(io.BytesIO(dict(excel.render(*hostile))["scorecard.xlsx"]))
     sections = book.sheetnames[2:4]
     assert len(set(s.lower() for s in sections)) == 2
     for title in sections:
@@ -262,7 +262,7 @@ def test_sheet_title_rules():
 
 
 def test_csv_makes_formula_text_inert_but_keeps_numbers(hostile):
-    text = excel.render(*hostile)["scorecard.csv"].decode("utf-8")
+    text = dict(excel.render(*hostile))["scorecard.csv"].decode("utf-8")
     table = list(csv.reader(io.StringIO(text, newline="")))
     flat = {v for row in table for v in row}
     for value in HOSTILE:
@@ -287,7 +287,7 @@ def test_only_http_links_are_clickable(url, linked):
 
 
 def test_same_input_gives_identical_bytes_dated_by_the_evidence(tiny):
-    first, second = excel.render(*tiny), excel.render(*tiny)
+    first, second = dict(excel.render(*tiny)), dict(excel.render(*tiny))
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first["scorecard.xlsx"])) as archive:
         assert {i.date_time for i in archive.infolist()} == {(2024, 2, 5, 0, 0, 0)}
@@ -302,7 +302,7 @@ def test_same_input_gives_identical_bytes_dated_by_the_evidence(tiny):
 
 def test_per_organisation_workbooks_hold_only_that_body(tiny):
     card, _ = tiny
-    files = excel.render_per_organisation(*tiny)
+    files = dict(excel.render_per_organisation(*tiny))
     assert sorted(files) == sorted(f"organisations/{o.code}.xlsx" for o in card.organisations)
     book = openpyxl.load_workbook(io.BytesIO(files["organisations/CCC.xlsx"]))
     assert book.sheetnames == ["Summary", "Evidence", "Flags", "Methodology"]
@@ -330,8 +330,8 @@ RENDER_AND_HASH = """
 import hashlib, sys
 sys.path.insert(0, sys.argv[1])
 from test_excel import TINY, excel, scored
-files = {**excel.render(*scored(TINY / "rubric.yaml", TINY / "evidence")),
-         **excel.render_per_organisation(*scored(TINY / "rubric.yaml", TINY / "evidence"))}
+files = {**dict(excel.render(*scored(TINY / "rubric.yaml", TINY / "evidence"))),
+         **dict(excel.render_per_organisation(*scored(TINY / "rubric.yaml", TINY / "evidence")))}
 print(hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest())
 """
 
@@ -432,6 +432,21 @@ def test_streamed_links_each_get_a_relationship_whatever_their_characters():
     assert wb["No links"]["A1"].value == "plain"
 
 
+def test_many_streamed_links_keep_their_own_targets():
+    """The .rels part is written in pieces of 4,096 links: the numbering runs on across them."""
+    from scorecard.render.workbook import Styled
+
+    count = 4096 + 5
+
+    def fill_book(book):
+        st = book.stream("Links", [40])
+        for k in range(count):
+            st.add([Styled(f"https://example.org/{k}", "link")])
+
+    ws = _book_bytes(fill_book)["Links"]
+    assert [ws.cell(row=k + 1, column=1).hyperlink.target for k in range(count)] == [f"https://example.org/{k}" for k in range(count)]
+
+
 def test_a_closed_stream_takes_no_more_rows():
     from scorecard.render.workbook import Book
 
@@ -495,7 +510,7 @@ def test_book_copy_refuses_what_it_cannot_carry():
 
 
 def test_every_per_body_workbook_carries_the_same_methodology(tiny):
-    files = excel.render_per_organisation(*tiny)
+    files = dict(excel.render_per_organisation(*tiny))
     sheets = [cells(openpyxl.load_workbook(io.BytesIO(data))["Methodology"]) for data in files.values()]
     assert len(sheets) == 5 and all(s == sheets[0] for s in sheets)
     assert tiny[0].rubric.sha256 in {v for row in sheets[0] for v in row}

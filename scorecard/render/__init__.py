@@ -1,7 +1,8 @@
 """Renderers: each turns a Scorecard (and the rubric, for methodology) into files.
 
 A renderer returns {relative path: bytes}, or yields (relative path, bytes) pairs when it makes
-many files (the site's pages), so the caller can stage each as it comes. The caller replaces
+many or large files (the site's pages, the workbooks), so the caller can stage each as it comes
+and let it go. The caller replaces
 the old outputs only when every format has rendered (scorecard.output), so a failure part-way
 changes nothing. Renderers are imported only when used, so `scorecard --help` does not pay for
 openpyxl or jinja2.

@@ -518,13 +518,16 @@ class Stream:
             tail = tail[:at] + f'<hyperlinks xmlns:r="{_RELATIONSHIPS}">{links}</hyperlinks>'.encode() + tail[at:]
         return head + b"<sheetData>", b"</sheetData>" + tail
 
-    def relationships(self) -> bytes:
-        """The sheet's .rels part: one external relationship per link, as openpyxl makes them."""
-        each = "".join(
-            f'<Relationship Type="{_RELATIONSHIPS}/hyperlink" Target="{_attribute(target)}" TargetMode="External" Id="rId{n}"/>'
-            for n, (_, target) in enumerate(self.links, start=1)
-        )
-        return f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{each}</Relationships>'.encode()
+    def relationships(self) -> t.Iterator[bytes]:
+        """The sheet's .rels part, in pieces (a big sheet has a hundred thousand links): one
+        external relationship per link, as openpyxl makes them."""
+        yield b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        for at in range(0, len(self.links), 4096):
+            yield "".join(
+                f'<Relationship Type="{_RELATIONSHIPS}/hyperlink" Target="{_attribute(target)}" TargetMode="External" Id="rId{n}"/>'
+                for n, (_, target) in enumerate(self.links[at:at + 4096], start=at + 1)
+            ).encode()
+        yield b"</Relationships>"
 
 
 def workbook_bytes(wb: Workbook, as_of: str | None, title: str, streams: t.Mapping[str, Stream] | None = None) -> bytes:
@@ -591,7 +594,9 @@ class _FixedDateZip(zipfile.ZipFile):
             # openpyxl writes a sheet's .rels only when it made relationships itself; for a
             # streamed sheet it made none, so the part is new here.
             folder, _, file = name.rpartition("/")
-            self.writestr(f"{folder}/_rels/{file}.rels", stream.relationships())
+            with self.open(self._info(f"{folder}/_rels/{file}.rels"), "w") as target:
+                for piece in stream.relationships():
+                    target.write(piece)
 
 
 def _date(as_of: str | None) -> dt.datetime:
