@@ -41,12 +41,14 @@ ARROWS = {"up": "▲", "down": "▼", "unchanged": "="}
 
 _HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _NEUTRAL_FILL = "#DDDDDD"
+# What str.isspace() calls white space (re uses the same table), and control characters.
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 
 
 def http_url(value: object) -> str | None:
     """The URL if it is a plain http(s) address, else None: only these become links, so evidence
     cannot smuggle in javascript:, data: or file: targets."""
-    if not isinstance(value, str) or not value or any(c.isspace() or ord(c) < 32 for c in value):
+    if not isinstance(value, str) or not value or _SPACE_OR_CONTROL.search(value):
         return None
     try:
         parts = urlsplit(value)
