@@ -269,7 +269,9 @@ def score(
         if compare_dir is not None:
             scorecard = _with_changes(Path(compare_dir), compare_rubric_ref, loaded, scorecard)
         def rendered() -> t.Iterator[tuple[str, bytes]]:
-            for name in dict.fromkeys(chosen):
+            # scorecard.json (over 100 MB at 10,000 bodies) is held until the next file is staged;
+            # rendered last, it is not held while the other formats render.
+            for name in sorted(dict.fromkeys(chosen), key=lambda name: name == "json"):
                 step()
                 yield from render_files(name, scorecard, loaded.rubric)
 

@@ -21,7 +21,9 @@ records never changes a result.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import gc
 import statistics
 import typing as t
 from fractions import Fraction
@@ -85,13 +87,15 @@ class _Scored(t.NamedTuple):
 class _RankTable:
     """Ranks of one rank-scored number criterion among the bodies that gave a value."""
 
-    def __init__(self, criterion: Criterion, values: list[Fraction]) -> None:
+    def __init__(self, criterion: Criterion, values: list[float | int]) -> None:
         answer = t.cast(NumberAnswer, criterion.answer)
         self.better_high = answer.direction == "higher-is-better"
+        # The values as recorded: Python compares ints and floats with each other (and with
+        # fractions) exactly, and sorts them far faster than fractions.
         self.values = sorted(values)
         self.max = Fraction(answer.max_points)
 
-    def score(self, value: Fraction) -> _Scored:
+    def score(self, value: float | int) -> _Scored:
         n = len(self.values)
         below = bisect.bisect_left(self.values, value)
         above = n - bisect.bisect_right(self.values, value)
@@ -138,61 +142,145 @@ def score_answer(criterion: Criterion, answer: _Answer, ranks: _RankTable | None
         listed = f"{chosen} of {len(definition.options)}" + (f": {', '.join(labels)}" if labels else "")
         return _Scored(points, f"{descriptor} ({listed})" if descriptor else listed)
     assert isinstance(definition, NumberAnswer)
-    number = _fraction(value)
     if definition.scoring == "rank":
         assert ranks is not None
-        return ranks.score(number)
+        return ranks.score(value)
+    number = _fraction(value)
     for band in definition.bands:
         if band.upto is None or number <= _fraction(band.upto):
             return _Scored(_fraction(band.points), band.descriptor)
     raise AssertionError("the last band has no upto")  # rubric meaning checks guarantee it
 
 
-def _answers(record: Record, rubric: Rubric) -> dict[str, _Answer]:
-    out: dict[str, _Answer] = {}
-    for criterion_id in rubric.criteria:
-        entry: AnswerEntry | None = record.answers.get(criterion_id)
-        if entry is None:
-            out[criterion_id] = _Answer("not-answered", None)
-        elif entry.outcome is not None:
-            out[criterion_id] = _Answer(entry.outcome, None)
-        else:
-            out[criterion_id] = _Answer("answered", entry.value)
-    return out
+class _Criterion(t.NamedTuple):
+    """What scoring one criterion needs, worked out once per round instead of once per body."""
+
+    criterion: Criterion
+    section: str
+    weight: Fraction
+    per_point: Fraction  # 100 x weight / max_points: points times this is the criterion's weighted percent
+    max_points: float
+    ranks: _RankTable | None
 
 
-def _rank_tables(rubric: Rubric, answered: dict[str, dict[str, _Answer]]) -> dict[str, _RankTable]:
+class _Scoring:
+    """One round's scoring state: the rubric's plan, and answers already scored.
+
+    A criterion's points and descriptor depend only on its answer (rank tables are fixed before
+    any body is scored), and at 10,000 bodies the same answers recur thousands of times; scoring
+    each distinct answer once is most of the engine's speed. Equal strings are kept once (`share`):
+    a scorecard holds 220,000 criterion results, and the records they came from are let go.
+    """
+
+    def __init__(self, rubric: Rubric, ranks: dict[str, _RankTable]) -> None:
+        self.ids = tuple(rubric.criteria)
+        self.sections = [
+            (
+                section,
+                [
+                    _Criterion(
+                        criterion,
+                        section.id,
+                        _fraction(criterion.weight),
+                        100 * _fraction(criterion.weight) / _fraction(criterion.max_points),
+                        criterion.max_points,
+                        ranks.get(criterion.id),
+                    )
+                    for criterion in section.criteria
+                ],
+            )
+            for section in rubric.sections
+        ]
+        self.flags = {f.id: FlagResult(id=f.id, severity=f.severity, message=f.message, caps=f.cap.section if f.cap else None) for f in rubric.flags}
+        self.not_scored = [SectionResult(id=s.id, title=s.title, percent=None, uncapped_percent=None, capped_by=None) for s in rubric.sections]
+        self.scored: dict[tuple[t.Any, ...], tuple[float | None, str | None, Fraction | None]] = {}
+        self.strings: dict[str, str] = {}
+
+    def share(self, text: t.Any) -> t.Any:
+        """The one copy of an equal string seen before in this round; anything else as it is."""
+        return self.strings.setdefault(text, text) if isinstance(text, str) else text
+
+    def answers(self, record: Record) -> dict[str, _Answer]:
+        out: dict[str, _Answer] = {}
+        for criterion_id in self.ids:
+            entry: AnswerEntry | None = record.answers.get(criterion_id)
+            if entry is None:
+                out[criterion_id] = _Answer("not-answered", None)
+            elif entry.outcome is not None:
+                out[criterion_id] = _Answer(self.share(entry.outcome), None)
+            elif isinstance(entry.value, list):
+                out[criterion_id] = _Answer("answered", [self.share(v) for v in entry.value])
+            else:
+                out[criterion_id] = _Answer("answered", self.share(entry.value))
+        return out
+
+    def score(self, plan: _Criterion, answer: _Answer) -> tuple[float | None, str | None, Fraction | None]:
+        """Points (as stored), descriptor and weighted percent (None when not applicable)."""
+        value = answer.value
+        # The value's type is part of the key so that True and 1 never share an entry.
+        key = (plan.criterion.id, answer.outcome, type(value), tuple(value) if isinstance(value, list) else value)
+        found = self.scored.get(key)
+        if found is None:
+            scored = score_answer(plan.criterion, answer, plan.ranks)
+            weighted = None if scored.points is None else scored.points * plan.per_point
+            found = self.scored[key] = (_as_float(scored.points), scored.descriptor, weighted)
+        return found
+
+
+def _rank_tables(rubric: Rubric, replied: t.Sequence[Record]) -> dict[str, _RankTable]:
     tables: dict[str, _RankTable] = {}
     for criterion_id, (_, criterion) in rubric.criteria.items():
         if isinstance(criterion.answer, NumberAnswer) and criterion.answer.scoring == "rank":
-            values = [
-                _fraction(answers[criterion_id].value)
-                for answers in answered.values()
-                if answers[criterion_id].outcome == "answered"
-            ]
+            entries = (r.answers.get(criterion_id) for r in replied)
+            values = [e.value for e in entries if e is not None and e.outcome is None]
             tables[criterion_id] = _RankTable(criterion, values)
     return tables
 
 
-def _percent(parts: t.Iterable[tuple[Fraction, Fraction]]) -> Fraction | None:
-    """100 x weighted mean of ratios, from (weight, ratio) pairs; None when there are none."""
-    total = Fraction(0)
-    weights = Fraction(0)
-    for weight, ratio in parts:
-        total += weight * ratio
-        weights += weight
-    return None if weights == 0 else 100 * total / weights
+def _mean(parts: t.Iterable[tuple[Fraction, Fraction]]) -> Fraction | None:
+    """Weighted mean from (weight, weight x percent) pairs; None when there are none.
+
+    Summed as integer numerators over a growing common denominator and reduced once at the end:
+    the same exact value as adding fractions one by one, without a gcd at every step (this is the
+    engine's innermost arithmetic, run once per section and body)."""
+    total, total_under = 0, 1
+    weights, weights_under = 0, 1
+    for weight, weighted in parts:
+        total, total_under = total * weighted.denominator + weighted.numerator * total_under, total_under * weighted.denominator
+        weights, weights_under = weights * weight.denominator + weight.numerator * weights_under, weights_under * weight.denominator
+    return None if weights == 0 else Fraction(total * weights_under, total_under * weights)
 
 
 def _as_float(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
 
+@contextlib.contextmanager
+def _cycle_collector_paused() -> t.Iterator[None]:
+    """Scoring makes hundreds of thousands of small objects and no reference cycles. Counting
+    them, Python's cyclic collector would walk every object alive (all the records) a few times
+    over for nothing: a third of the scoring time at 10,000 bodies. Reference counting still
+    frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def score(rubric: Rubric, records: t.Sequence[Record], register: Register, provenance: Provenance) -> Scorecard:
     """Score every record against the rubric. Records must already be validated (see evidence)."""
+    with _cycle_collector_paused():
+        return _score(rubric, records, register, provenance)
+
+
+def _score(rubric: Rubric, records: t.Sequence[Record], register: Register, provenance: Provenance) -> Scorecard:
     ordered = sorted(records, key=lambda r: r.organisation)
-    answered = {r.organisation: _answers(r, rubric) for r in ordered if r.response == "replied"}
-    ranks = _rank_tables(rubric, answered)
+    # Rank-scored criteria need every body's value before any body is scored.
+    scoring = _Scoring(rubric, _rank_tables(rubric, [r for r in ordered if r.response == "replied"]))
+    share = scoring.share
 
     results: dict[str, dict[str, t.Any]] = {}
     exact: dict[str, Fraction] = {}
@@ -203,51 +291,45 @@ def score(rubric: Rubric, records: t.Sequence[Record], register: Register, prove
             "name": body.name,
             "short_name": body.short_name,
             "region": body.region,
-            "kind": record.kind,
-            "response": record.response,
-            "assessor": record.assessor,
-            "assessed_on": record.assessed_on,
+            "kind": share(record.kind),
+            "response": share(record.response),
+            "assessor": share(record.assessor),
+            "assessed_on": share(record.assessed_on),
             "sources": list(record.sources),
             "reply": record.reply,  # passed through as given: the renderers show it
         }
         if record.response != "replied":
-            result.update(
-                percent=None,
-                band=None,
-                sections=[SectionResult(id=s.id, title=s.title, percent=None, uncapped_percent=None, capped_by=None) for s in rubric.sections],
-                criteria=[],
-                flags=[],
-                categories=[],
-            )
+            # Results are immutable, so every body without a score shares the same section results.
+            result.update(percent=None, band=None, sections=list(scoring.not_scored), criteria=[], flags=[], categories=[])
             results[record.organisation] = result
             continue
-        answers = answered[record.organisation]
+        answers = scoring.answers(record)
         flags = [f for f in rubric.flags if f.when.holds(answers)]
         criteria: list[CriterionResult] = []
         sections: list[SectionResult] = []
         overall: list[tuple[Fraction, Fraction]] = []
-        for section in rubric.sections:
+        for section, plans in scoring.sections:
             parts: list[tuple[Fraction, Fraction]] = []
-            for criterion in section.criteria:
-                answer = answers[criterion.id]
-                scored = score_answer(criterion, answer, ranks.get(criterion.id))
-                entry = record.answers.get(criterion.id)
+            for plan in plans:
+                answer = answers[plan.criterion.id]
+                points, descriptor, weighted = scoring.score(plan, answer)
+                entry = record.answers.get(plan.criterion.id)
                 criteria.append(
                     CriterionResult(
-                        id=criterion.id,
-                        section=section.id,
+                        id=plan.criterion.id,
+                        section=plan.section,
                         outcome=answer.outcome,  # type: ignore[arg-type]
                         value=answer.value,
-                        points=_as_float(scored.points),
-                        max_points=criterion.max_points,
-                        descriptor=scored.descriptor,
-                        source=entry.source if entry else None,
+                        points=points,
+                        max_points=plan.max_points,
+                        descriptor=descriptor,
+                        source=share(entry.source) if entry else None,
                         note=entry.note if entry else None,
                     )
                 )
-                if scored.points is not None:
-                    parts.append((_fraction(criterion.weight), scored.points / _fraction(criterion.max_points)))
-            uncapped = _percent(parts)
+                if weighted is not None:
+                    parts.append((plan.weight, weighted))
+            uncapped = _mean(parts)
             percent, capped_by = uncapped, None
             for flag in flags:
                 if flag.cap and flag.cap.section == section.id and percent is not None:
@@ -264,8 +346,9 @@ def score(rubric: Rubric, records: t.Sequence[Record], register: Register, prove
                 )
             )
             if percent is not None:
-                overall.append((_fraction(section.weight), percent / 100))
-        total = _percent(overall)
+                weight = _fraction(section.weight)
+                overall.append((weight, weight * percent))
+        total = _mean(overall)
         if total is not None:
             exact[record.organisation] = total
         result.update(
@@ -273,10 +356,7 @@ def score(rubric: Rubric, records: t.Sequence[Record], register: Register, prove
             band=rubric.band_for(total).id if total is not None else None,
             sections=sections,
             criteria=criteria,
-            flags=[
-                FlagResult(id=f.id, severity=f.severity, message=f.message, caps=f.cap.section if f.cap else None)
-                for f in flags
-            ],
+            flags=[scoring.flags[f.id] for f in flags],  # shared, like the sections above
             categories=[c.id for c in rubric.categories if c.when.holds(answers)],
         )
         results[record.organisation] = result
@@ -298,9 +378,18 @@ def score(rubric: Rubric, records: t.Sequence[Record], register: Register, prove
     )
 
 
+def _exact_order(percent: Fraction) -> tuple[float, Fraction]:
+    """A sort key giving the exact order of fractions, mostly by comparing floats.
+
+    Fractions compare in Python code, floats in C. Rounding to the nearest float never reverses
+    an order (at worst it makes two values equal), so the float decides and the exact value
+    breaks only float ties."""
+    return (float(percent), percent)
+
+
 def _competition_ranks(percents: dict[str, Fraction]) -> dict[str, int]:
     """1 for the highest percent; equal percents share a rank and the next rank is skipped."""
-    ordered = sorted(percents.items(), key=lambda kv: (-kv[1], kv[0]))
+    ordered = sorted(percents.items(), key=lambda kv: (*_exact_order(-kv[1]), kv[0]))
     ranks: dict[str, int] = {}
     for position, (code, percent) in enumerate(ordered, start=1):
         previous = ordered[position - 2] if position > 1 else None
@@ -338,7 +427,8 @@ def _summary(
         refused=sum(o.response == "refused" for o in organisations),
         no_reply=sum(o.response == "no-reply" for o in organisations),
         not_assessed=sorted(code for code in register.bodies if code not in assessed),
-        median_percent=_as_float(statistics.median(exact.values())) if exact else None,
+        # Sorted here in the exact order (quickly), the median's own sort has nothing left to do.
+        median_percent=_as_float(statistics.median(sorted(exact.values(), key=_exact_order))) if exact else None,
         bands=bands,
         categories=[
             CategoryCount(

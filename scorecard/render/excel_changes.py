@@ -116,8 +116,12 @@ def _answer(rubric: Rubric, criterion_id: str, outcome: str | None, value: t.Any
     found = rubric.criteria.get(criterion_id)
     if found is None:
         return str(value)
-    result = CriterionResult.model_construct(outcome="answered", value=value)  # only for the words
-    return answer_text(found[1], result) or ""
+    section, criterion = found
+    result = CriterionResult(  # only for the words
+        id=criterion_id, section=section.id, outcome="answered", value=value, points=None,
+        max_points=criterion.max_points, descriptor=None, source=None, note=None,
+    )
+    return answer_text(criterion, result) or ""
 
 
 def _replies(ws: Worksheet, scorecard: Scorecard, rubric: Rubric, bodies: t.Sequence[OrganisationResult]) -> Worksheet:
