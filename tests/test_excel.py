@@ -447,6 +447,18 @@ def test_many_streamed_links_keep_their_own_targets():
     assert [ws.cell(row=k + 1, column=1).hyperlink.target for k in range(count)] == [f"https://example.org/{k}" for k in range(count)]
 
 
+def test_a_streamed_row_may_be_as_wide_as_excel_allows():
+    """Column letters are looked up, not computed, per cell: past ZZ (702) as well."""
+    values = [f"v{k}" for k in range(1, 801)]
+
+    def fill_book(book):
+        st = book.stream("Wide", [8] * 10)  # widths for the first ten only: the rest default
+        st.add(values)
+
+    ws = _book_bytes(fill_book)["Wide"]
+    assert ws["ZZ1"].value == "v702" and ws["AAA1"].value == "v703" and ws.cell(row=1, column=800).value == "v800"
+
+
 def test_a_closed_stream_takes_no_more_rows():
     from scorecard.render.workbook import Book
 

@@ -342,7 +342,7 @@ class Book:
                 st.rows.close()
 
 
-_COLUMNS = [""] + [get_column_letter(k) for k in range(1, 703)]  # A..ZZ, by column number
+_COLUMNS = [""] + [get_column_letter(k) for k in range(1, 16385)]  # A..XFD (all Excel has), by number
 _NO_SPANS: dict[int, float] = {}
 _FLUSH = 1 << 18  # characters of row XML gathered before each write to the sheet's file
 
@@ -393,9 +393,8 @@ class Stream:
         self._closed = False
         self._attributes: dict[str, str] = {}  # style name -> ` s="N"`: plain text
         self._quoted: dict[str, str] = {}  # and formula-like text
-        # How many characters fit on one line of each column (index 0 unused; 11 for a column
-        # not given a width).
-        self._limits = [0.0] + [w * 1.1 for w in self.widths] + [11.0] * (len(_COLUMNS) - len(self.widths))
+        # How many characters fit on one line of each column (index 0 unused).
+        self._limits = [0.0] + [w * 1.1 for w in self.widths]
         for column, size in enumerate(self.widths, start=1):
             ws.column_dimensions[get_column_letter(column)].width = size
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -440,7 +439,7 @@ class Stream:
                     value = clean(value)
                 quote = value.startswith(FORMULA_STARTS)
                 if style in WRAPPED or style[0] == "#":
-                    limit = spans[column] * 1.1 if column in spans else limits[column]
+                    limit = spans[column] * 1.1 if column in spans else limits[column] if column < len(limits) else 11
                     if len(value) > limit or "\n" in value:
                         lines = max(lines, lines_needed(value, limit / 1.1))
                     elif style == "wrap" and height is None:
