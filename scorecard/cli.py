@@ -16,7 +16,10 @@ from pathlib import Path
 import click
 
 from scorecard import __version__
+from scorecard.cli_inputs import UsageProblem, default_round as _default_round, evidence_paths as _evidence_paths
+from scorecard.cli_inputs import load_rubric_for as _load_rubric
 from scorecard.problems import InvalidInput, Problem
+from scorecard.quoting import quote
 from scorecard.render import DEFAULT_FORMATS, PER_ORGANISATION_FORMAT, RENDERER_BY_FORMAT
 from scorecard.resources import data_dir
 
@@ -105,52 +108,6 @@ def cli(debug: bool, output_format: str) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def _default_round() -> Path:
-    marker = data_dir("evidence") / "default-round.txt"
-    if not marker.is_file():
-        raise click.UsageError("no bundled evidence round; give an EVIDENCE folder")
-    return data_dir("evidence") / marker.read_text("utf-8").strip()
-
-
-def _rubric_named_by(paths: t.Sequence[Path]) -> str | None:
-    """The rubric id the first readable record names, so --rubric can usually be left out."""
-    from scorecard.evidence import evidence_files
-    from scorecard.loaders import parse_json, read_bytes, MAX_EVIDENCE_BYTES
-
-    try:
-        files, _ = evidence_files(paths)
-    except InvalidInput:
-        return None
-    for path in files:
-        try:
-            data = parse_json(read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file"), str(path))
-            return str(data["rubric"]["id"])
-        except (InvalidInput, KeyError, TypeError):
-            continue
-    return None
-
-
-def _load_rubric(reference: str | None, evidence: t.Sequence[Path]) -> LoadedRubric:
-    from scorecard.rubric import bundled_rubrics, find_rubric, load_rubric
-
-    bundled = ", ".join(bundled_rubrics()) or "none"
-    if reference is None:
-        reference = _rubric_named_by(evidence)
-        if reference is None:
-            raise click.UsageError("cannot tell which rubric the evidence answers; give --rubric")
-        path = find_rubric(reference)
-        if path is None:
-            raise click.UsageError(f"the evidence names rubric {reference!r}, which is not bundled ({bundled}); give --rubric PATH")
-    else:
-        path = find_rubric(reference)
-        if path is None:
-            raise click.UsageError(f"--rubric {reference!r} is neither a file nor a bundled rubric ({bundled})")
-    from scorecard.succession import for_round
-
-    # A round is checked against the register in force when it was gathered (round.json).
-    return for_round(load_rubric(path), evidence)
-
-
 # A round this large takes a second or more to score and write; below it, no progress bar.
 PROGRESS_FROM = 300
 
@@ -163,10 +120,6 @@ def _progress(steps: int, hidden: bool) -> t.Iterator[t.Callable[[], None]]:
         return
     with click.progressbar(length=steps, label="Scoring", file=sys.stderr, show_pos=True) as bar:
         yield lambda: bar.update(1)
-
-
-def _evidence_paths(paths: t.Sequence[str]) -> list[Path]:
-    return [Path(p) for p in paths] if paths else [_default_round()]
 
 
 # ---------------------------------------------------------------- commands
@@ -242,7 +195,7 @@ def score(
     from scorecard.engine import Provenance
     from scorecard.engine import score as score_round
     from scorecard.evidence import evidence_files, load_round
-    from scorecard.output import write_all
+    from scorecard.cli_inputs import publish_scorecard, refuse_output_among_inputs
     from scorecard.render import render_files
 
     if out_dir.exists() and not out_dir.is_dir():
@@ -257,6 +210,7 @@ def score(
     files_to_read = len(evidence_files(evidence)[0])
     with _progress(files_to_read + len(chosen) + 1, quiet or files_to_read < PROGRESS_FROM) as step:
         round_ = load_round(evidence, loaded, on_file=step)
+        refuse_output_among_inputs(out_dir, [*evidence, loaded.path.parent, *([Path(compare_dir)] if compare_dir else [])])
         # The records and the scorecard live until the end and hold no cycles; without this the
         # cyclic garbage collector walks them again and again, which makes 10,000 bodies take
         # half as long again (bench/RESULTS.md).
@@ -275,7 +229,7 @@ def score(
                 step()
                 yield from render_files(name, scorecard, loaded.rubric)
 
-        written = write_all(out_dir, rendered())  # file by file as rendered, all or nothing
+        written = publish_scorecard(out_dir, rendered())  # file by file as rendered, swapped in whole
         step()
     if quiet:
         return
@@ -480,15 +434,16 @@ def import_(workbook: Path, output: Path | None, force: bool, rubric_ref: str | 
       scorecard import QWE.xlsx -o evidence/self-2024/QWE.json --force
     """
     from scorecard.output import write_all
-    from scorecard.rubric import bundled_rubrics, find_rubric, load_rubric
+    from scorecard.rubric import bundled_rubrics, find_rubric, find_rubric_option, load_rubric
     from scorecard.selfassess import open_workbook, import_workbook
 
     opened = open_workbook(workbook)
-    reference = rubric_ref or opened.meta["rubric id"]
-    path = find_rubric(reference)
+    bundled = ", ".join(bundled_rubrics()) or "none"
+    # A path only from the command line; the workbook's own cell may only name a bundled rubric.
+    path = find_rubric_option(rubric_ref) if rubric_ref else find_rubric(opened.meta["rubric id"])
     if path is None:
-        bundled = ", ".join(bundled_rubrics()) or "none"
-        raise click.UsageError(f"rubric {reference!r} is neither a file nor a bundled rubric ({bundled}); give --rubric PATH")
+        named = quote(rubric_ref) if rubric_ref else f"{quote(opened.meta['rubric id'])} (named by the workbook)"
+        raise UsageProblem(f"rubric {named} is neither a file given with --rubric nor a bundled rubric ({bundled})")
     loaded = load_rubric(path)
     record = import_workbook(opened, loaded)
     target = output or Path(f"{record['organisation']}.json")

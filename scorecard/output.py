@@ -1,68 +1,126 @@
-"""Writing outputs so that a failure leaves the previous scorecard whole.
+"""Writing files so that a failure leaves what was there whole, with the modes the umask gives.
 
-Every file is first written in full to a temporary file beside its target (staged); only when
-all of them are staged, and flushed to disk, are they renamed into place. A full disk, a
-permission error or a kill while writing therefore changes nothing; the renames at the end are
-each atomic and take microseconds. Staging file by file as the renderers produce them keeps
-memory flat: no format's output has to be held whole.
+A file is written in full to a temporary file beside its target, flushed to disk (fsync of the
+file, then of its folder, which works the same on every system, unlike a global sync), and only
+then renamed over the target. A temporary file is made with mode 0666 less the umask, so the
+output has the mode any new file of the user's would have (0644 under umask 022), and it holds a
+lock on itself while it lives: a later run removes any temporary file of ours that nobody holds,
+which is what a killed run leaves behind.
+
+A whole scorecard (many files that must change together) is published by scorecard.publish,
+which uses the same pieces.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 import typing as t
 from pathlib import Path
 
 from scorecard.problems import InvalidInput, Problem
 
+TEMPORARY_SUFFIX = ".scorecard.tmp"
 
-class Staging:
-    """Temporary files waiting to replace their targets: `stage` each, then `commit` or `abort`."""
+try:  # POSIX
+    import fcntl
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.staged: list[tuple[Path, Path]] = []
-
-    def stage(self, relative: str, data: bytes) -> None:
-        target = self.folder / relative
+    def try_lock(fd: int) -> bool:
+        """Take an exclusive lock on an open file without waiting; False if someone holds it. The
+        system drops the lock when the process ends, however it ends."""
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        except OSError as error:
-            raise InvalidInput([Problem(str(target), "", f"cannot be written: {error.strerror or error}")]) from None
-        self.staged.append((Path(temporary), target))
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+except ImportError:  # pragma: no cover - Windows
+    import msvcrt
+
+    def try_lock(fd: int) -> bool:
         try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-        except OSError as error:
-            raise InvalidInput([Problem(str(target), "", f"cannot be written: {error.strerror or error}")]) from None
-
-    def commit(self) -> list[Path]:
-        # One flush of everything staged, instead of one per file (thousands of pages), before
-        # any target is replaced: after a power cut, a target is the old file or the whole new one.
-        os.sync()
-        for temporary, target in self.staged:
-            os.replace(temporary, target)
-        done = [target for _, target in self.staged]
-        self.staged = []
-        return done
-
-    def abort(self) -> None:
-        for temporary, _ in self.staged:
-            temporary.unlink(missing_ok=True)
-        self.staged = []
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
 
 
-def write_all(folder: Path, files: t.Mapping[str, bytes] | t.Iterable[tuple[str, bytes]]) -> list[Path]:
-    """Write every file under folder, all or nothing; on an error raise InvalidInput naming the
-    file. A mapping is written in name order; pairs are staged as they come, so a renderer that
-    yields its files one by one never has them all in memory."""
-    staging = Staging(folder)
+def cannot_write(path: Path, error: OSError) -> InvalidInput:
+    return InvalidInput([Problem(str(path), "", f"cannot be written: {error.strerror or error}")])
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a folder's new and renamed entries durable. Where a folder cannot be opened (Windows)
+    the system keeps renames durable itself."""
     try:
-        for relative, data in sorted(files.items()) if isinstance(files, t.Mapping) else files:
-            staging.stage(relative, data)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write data into a file that must not exist yet, with the umask's mode, and fsync it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def clear_stale_temporaries(folder: Path, name: str) -> int:
+    """Remove the temporary files a killed run left for `name` in folder (no live run holds them)."""
+    removed = 0
+    for path in folder.glob(f".{name}.*{TEMPORARY_SUFFIX}"):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if try_lock(fd):
+                path.unlink(missing_ok=True)
+                removed += 1
+        finally:
+            os.close(fd)
+    return removed
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Replace target with data, all or nothing; on an error raise InvalidInput naming the file."""
+    folder = target.parent
+    temporary = folder / f".{target.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        clear_stale_temporaries(folder, target.name)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as error:
+        raise cannot_write(target, error) from None
+    try:
+        try_lock(fd)  # held until closed: this file is in use, not stale
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+            os.replace(temporary, target)
+        fsync_folder(folder)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise cannot_write(target, error) from None
     except BaseException:
-        staging.abort()
+        temporary.unlink(missing_ok=True)
         raise
-    return staging.commit()
+
+
+def write_all(folder: Path, files: t.Mapping[str, bytes]) -> list[Path]:
+    """Write each file under folder (one or a few standalone files: a template, an imported
+    record); a whole scorecard goes through scorecard.publish instead."""
+    written = []
+    for relative, data in sorted(files.items()):
+        write_file(folder / relative, data)
+        written.append(folder / relative)
+    return written

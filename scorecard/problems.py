@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
+from scorecard.quoting import MAX_MESSAGE, shown
+
 
 @dataclasses.dataclass(frozen=True)
 class Problem:
@@ -18,8 +20,10 @@ class Problem:
     line: int | None = None  # 1-based, where the input format lets us know it
 
     def __str__(self) -> str:
-        place = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{place}: {self.pointer or '/'}: {self.message}"
+        # File names, keys and messages all carry input: shown escaped, so one problem is one
+        # line and no terminal escape reaches the terminal (scorecard.quoting).
+        place = shown(self.file) if self.line is None else f"{shown(self.file)}:{self.line}"
+        return f"{place}: {shown(self.pointer or '/', 200)}: {shown(self.message, MAX_MESSAGE)}"
 
 
 class InvalidInput(Exception):

@@ -22,6 +22,7 @@ from scorecard.loaders import MAX_RUBRIC_BYTES, parse_yaml, read_bytes
 from scorecard.problems import InvalidInput, Problem, pointer
 from scorecard.register import Register, load_register, resolve
 from scorecard.resources import data_dir
+from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option  # noqa: F401 (re-exported)
 
 
 class _Model(BaseModel):
@@ -243,18 +244,6 @@ class LoadedRubric(t.NamedTuple):
 @functools.lru_cache(maxsize=1)
 def rubric_schema() -> dict[str, t.Any]:
     return json.loads((data_dir("rubrics") / "rubric.schema.json").read_text("utf-8"))
-
-
-def bundled_rubrics() -> dict[str, Path]:
-    return {p.stem: p for p in sorted(data_dir("rubrics").glob("*.yaml"))}
-
-
-def find_rubric(reference: str) -> Path | None:
-    """A rubric given on the command line: a path, or the id of a bundled rubric."""
-    path = Path(reference)
-    if path.is_file():
-        return path
-    return bundled_rubrics().get(reference)
 
 
 def load_rubric(path: Path) -> LoadedRubric:
