@@ -23,7 +23,7 @@ import sys
 import typing as t
 from pathlib import Path
 
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric, find_rubric, load_rubric
+from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric, find_rubric_option, load_rubric
 
 WORDS = (
     "the board said it is reviewing its pathway with local practices and expects to agree a plan "
@@ -94,7 +94,7 @@ def _record(rng: random.Random, rubric: Rubric, code: str, round_id: str) -> dic
 
 
 def generate(n: int, out: Path, seed: int = 1, rubric_ref: str = "nhse-dfm-2023") -> Path:
-    path = find_rubric(rubric_ref)
+    path = find_rubric_option(rubric_ref)
     if path is None:
         raise SystemExit(f"generate: no rubric {rubric_ref!r}")
     rubric = load_rubric(path).rubric

@@ -459,7 +459,9 @@ def import_(workbook: Path, output: Path | None, force: bool, rubric_ref: str | 
 
 
 def main() -> None:
-    cli(prog_name="scorecard")
+    from scorecard.interrupt import run
+
+    run(lambda: cli(prog_name="scorecard"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,6 @@ import copy
 import functools
 import hashlib
 import json
-import os
 import typing as t
 from pathlib import Path
 
@@ -32,8 +31,9 @@ from scorecard.rubric import (
     Rubric,
 )
 from scorecard.resources import data_dir
+from scorecard.quoting import quote, shown
+from scorecard.round_files import RECORD_SUFFIX, ROUND_FILE, evidence_files, evidence_sha256, unread_lookalikes  # noqa: F401 (re-exported)
 
-ROUND_FILE = "round.json"
 OUTCOMES = ("not-applicable", "not-held", "refused", "not-answered")
 
 
@@ -243,46 +243,6 @@ def _message(error: jsonschema.ValidationError, rubric: Rubric) -> str:
 # ---------------------------------------------------------------- loading
 
 
-def evidence_files(paths: t.Sequence[Path]) -> tuple[list[Path], Path | None]:
-    """The record files named by paths (files, or folders of *.json), and a round.json if any."""
-    files: list[Path] = []
-    round_file: Path | None = None
-    problems: list[Problem] = []
-    for path in paths:
-        if path.is_dir():
-            try:
-                # By name, compared as the system compares them (normcase): in one folder that
-                # is the order of the paths, found in 30 ms for 10,000 files instead of 80.
-                found = sorted(
-                    (p for p in path.iterdir() if p.suffix == ".json" and not p.name.endswith(".schema.json")),
-                    key=lambda p: os.path.normcase(p.name),
-                )
-            except OSError as error:
-                problems.append(Problem(str(path), "", f"cannot be listed: {error.strerror or error}"))
-                continue
-            records = [p for p in found if p.name != ROUND_FILE]
-            if (path / ROUND_FILE) in found:
-                round_file = path / ROUND_FILE
-            if not records:
-                problems.append(Problem(str(path), "", "holds no evidence records (*.json files)"))
-            files.extend(records)
-        elif path.exists():
-            files.append(path)
-        else:
-            problems.append(Problem(str(path), "", "no such file or folder"))
-    if problems:
-        raise InvalidInput(problems)
-    return files, round_file
-
-
-def evidence_sha256(digests: t.Mapping[str, str]) -> str:
-    """sha256 of what `sha256sum` prints for the files (name -> the file's own sha256), in byte
-    order of their names. For a folder used whole:
-    `cd FOLDER && LC_ALL=C sha256sum *.json | sha256sum`."""
-    listing = "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items()))
-    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
-
-
 def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None = None) -> Round:
     """Read, validate and cross-check every record; raise InvalidInput with all problems."""
     with collector.paused():  # see scorecard.collector: a third of the time at 10,000 records
@@ -292,8 +252,9 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callabl
 def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None) -> Round:
     rubric = loaded.rubric
     files, round_file = evidence_files(paths)
+    folders = {p for p in paths if p.is_dir()}
     validator = RecordValidator(evidence_schema(rubric))
-    problems: list[Problem] = []
+    problems: list[Problem] = unread_lookalikes(paths)
     records: list[Record] = []
     origin: dict[str, str] = {}
     digests: dict[str, str] = {}  # file name -> sha256, for the round's evidence_sha256
@@ -320,9 +281,12 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
         found: list[tuple[str, str]] = []
         if isinstance(code, str):
             if code not in loaded.register:
-                found.append(("/organisation", f"{code!r} is not in the register {loaded.register.name!r}"))
+                found.append(("/organisation", f"{quote(code)} is not in the register {quote(loaded.register.name)}"))
             if code in origin:
-                found.append(("/organisation", f"{code} already has a record in this round ({origin[code]})"))
+                found.append(("/organisation", f"{shown(code, 64)} already has a record in this round ({shown(origin[code])})"))
+            elif path.parent in folders and path.name != f"{code}{RECORD_SUFFIX}" and code in loaded.register:
+                # The file name is what people see and what the hash lists: it must say whose it is.
+                found.append(("/organisation", f"the record of {quote(code)} must be named {shown(code)}{RECORD_SUFFIX}, not {shown(path.name)}"))
             origin.setdefault(code, name)
         errors = [] if valid else validator.errors(document)
         found.extend((pointer(e.absolute_path), _message(e, rubric)) for e in errors)

@@ -13,6 +13,7 @@ import json
 import math
 import os
 import re
+import stat
 import typing as t
 from pathlib import Path
 
@@ -27,11 +28,31 @@ MAX_YAML_NODES = 200_000
 MAX_DEPTH = 64
 
 
+def regular_file_problem(path: Path) -> str | None:
+    """Why path cannot be read as an input file without opening it, or None: a folder, a FIFO, a
+    socket or a device is refused at once (opening a FIFO waits for a writer, for ever)."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder"
+    kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+    return f"is {kind}, not a regular file; only regular files are read"
+
+
 def read_bytes(path: Path, limit: int, what: str) -> bytes:
     name = str(path)
     try:
+        refused = regular_file_problem(path)
+        if refused == "is a folder":
+            raise IsADirectoryError
+        if refused:
+            raise InvalidInput([Problem(name, "", refused)])
         with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+            opened = os.fstat(handle.fileno())
+            if not stat.S_ISREG(opened.st_mode):  # replaced since it was looked at
+                raise InvalidInput([Problem(name, "", "is not a regular file; only regular files are read")])
+            size = opened.st_size
             if size > limit:
                 raise InvalidInput(
                     [Problem(name, "", f"{what} is {size:,} bytes; the limit is {limit:,} bytes")]

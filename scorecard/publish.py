@@ -22,7 +22,6 @@ millisecond), so an interrupted run always ends in the previous scorecard or the
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -99,11 +98,20 @@ class Publication:
             self.abort()
             raise
         # From here the journal decides: the swap is finished by this run or by the next one.
-        with _signals_held():
+        # A SIGINT or SIGTERM now waits until the swap and the clearing up are done.
+        _Held.holding = True
+        try:
             _swap(self.out, fresh, retired)
             journal.unlink()
             published.append(self.out)
+        except OSError as error:
+            self._release()
+            raise InvalidInput([Problem(str(self.out), "", f"could not be published whole ({error.strerror or error}); "
+                                                            "the next run into it finishes the publication")]) from None
+        finally:
+            _Held.holding = False
         self._finish()
+        _deliver_held_signal()
         return [self.out / r for r in self.staged], retired
 
     def abort(self) -> None:
@@ -202,16 +210,10 @@ class _Held:
     holding = False
 
 
-@contextlib.contextmanager
-def _signals_held() -> t.Iterator[None]:
-    _Held.holding = True
-    try:
-        yield
-    finally:
-        _Held.holding = False
-        pending, _Held.signal = _Held.signal, None
-        if pending is not None:
-            os.kill(os.getpid(), pending)  # delivered now, after the swap
+def _deliver_held_signal() -> None:
+    pending, _Held.signal = _Held.signal, None
+    if pending is not None:
+        os.kill(os.getpid(), pending)
 
 
 def hold_or_raise(signum: int, stop: t.Callable[[int], t.NoReturn]) -> None:

@@ -72,6 +72,7 @@ def test_every_file_every_problem_in_one_run(tmp_path):
     assert lines == [
         'AAA.json: /answers/S1/value: "Maybe" is not one of: "none", "considering", "service"',
         "BBB.json: /answers/P1/source: source 'nosuch' is not listed in sources (listed: doc)",
+        "BBB.json: /organisation: the record of 'CCC' must be named CCC.json, not BBB.json",
         f"CCC.json: /organisation: CCC already has a record in this round ({evidence}/BBB.json)",
         "EEE.json: /organisation: 'ZZZ' is not in the register 'register.csv'",
         "EEE.json: /rubric/id: record is for rubric 'other', but this is rubric 'tiny'",
