@@ -31,7 +31,9 @@ from scorecard.rubric import (
     Rubric,
 )
 from scorecard.resources import data_dir
-from scorecard.quoting import quote, shown
+from scorecard.quoting import listed, quote, shown
+from scorecard.schema_messages import plain_message, unknown_keys
+from scorecard.schemas import strict_validator
 from scorecard.round_files import RECORD_SUFFIX, ROUND_FILE, evidence_files, evidence_sha256, unread_lookalikes  # noqa: F401 (re-exported)
 
 OUTCOMES = ("not-applicable", "not-held", "refused", "not-answered")
@@ -181,7 +183,7 @@ def evidence_schema(rubric: Rubric) -> dict[str, t.Any]:
 
 
 def _validator(schema: dict[str, t.Any]) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return strict_validator(schema)  # patterns read as JSON Schema means them (scorecard.schemas)
 
 
 class RecordValidator:
@@ -219,25 +221,20 @@ def _message(error: jsonschema.ValidationError, rubric: Rubric) -> str:
     path = list(error.absolute_path)
     if error.validator == "additionalProperties" and path in (["answers"], ["reply", "previous_answers"]):
         extra = sorted(set(error.instance) - set(rubric.criteria))
-        return f"unknown criterion {', '.join(map(repr, extra))}; the rubric's criteria are {', '.join(rubric.criteria)}"
+        return f"unknown criterion {listed(extra)}; the rubric's criteria are {', '.join(rubric.criteria)}"
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"unknown key {', '.join(map(repr, extra))}; allowed here: {', '.join(error.schema.get('properties', {}))}"
+        return f"unknown key {listed(unknown_keys(error))}; allowed here: {', '.join(error.schema.get('properties', {}))}"
     if error.validator == "maxProperties" and path == ["answers"]:
         return "a body that refused or did not reply has no answers; remove them or set response to replied"
     if error.validator == "const" and path == ["rubric", "id"]:
-        return f"record is for rubric {error.instance!r}, but this is rubric {rubric.id!r}"
+        return f"record is for rubric {quote(error.instance)}, but this is rubric {rubric.id!r}"
     if error.validator == "pattern" and path == ["rubric", "version"]:
-        return f"record is for version {error.instance}, but this rubric is version {rubric.version}; the major version must match"
+        return f"record is for version {quote(error.instance)[1:-1] if len(str(error.instance)) <= 80 else quote(error.instance)}, but this rubric is version {rubric.version}; the major version must match"
     answer_path = path[1:] if path[:2] == ["reply", "previous_answers"] else path  # an answer kept from before a revision
     if error.validator == "enum" and len(answer_path) >= 3 and answer_path[0] in ("answers", "previous_answers") and answer_path[2] == "value":
         allowed = ", ".join(json.dumps(v) for v in error.validator_value)
-        return f"{json.dumps(error.instance)} is not one of: {allowed}"
-    if error.validator == "format" and error.validator_value == "date":
-        return f"{error.instance!r} is not a date (YYYY-MM-DD)"
-    if error.validator == "required":
-        return error.message.replace("is a required property", "is required here")
-    return error.message
+        return f"{shown(json.dumps(error.instance, ensure_ascii=False), 80)} is not one of: {allowed}"
+    return plain_message(error)
 
 
 # ---------------------------------------------------------------- loading

@@ -20,8 +20,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from scorecard import conditions
 from scorecard.loaders import MAX_RUBRIC_BYTES, parse_yaml, read_bytes
 from scorecard.problems import InvalidInput, Problem, pointer
-from scorecard.register import Register, load_register, resolve
+from scorecard.register import Register, load_register, outside_rubric_folder, resolve
+from scorecard.quoting import listed, quote
 from scorecard.resources import data_dir
+from scorecard.schema_messages import plain_message, unknown_keys
+from scorecard.schemas import strict_validator
 from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option  # noqa: F401 (re-exported)
 
 
@@ -258,9 +261,7 @@ def load_rubric(path: Path) -> LoadedRubric:
             where = where.rsplit("/", 1)[0]
         return document.lines.get(where)
 
-    validator = jsonschema.Draft202012Validator(
-        rubric_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+    validator = strict_validator(rubric_schema())
     problems = [
         Problem(name, pointer(e.absolute_path), schema_message(e), at(pointer(e.absolute_path)))
         for e in validator.iter_errors(document.data)
@@ -270,9 +271,12 @@ def load_rubric(path: Path) -> LoadedRubric:
     rubric = Rubric.model_validate(document.data)
     problems = [Problem(name, where, message, at(where)) for where, message in meaning_problems(rubric)]
     register_path = resolve(rubric.register_name, path)
-    if not register_path.is_file():
+    if outside_rubric_folder(register_path, path):
+        problems.append(Problem(name, "/register", f"register {quote(rubric.register_name)} lies outside the rubric's folder; name a bundled "
+                                                   "register or a CSV file in the rubric's folder", at("/register")))
+    elif not register_path.is_file():
         problems.append(
-            Problem(name, "/register", f"register {rubric.register_name!r} not found (looked for {register_path})", at("/register"))
+            Problem(name, "/register", f"register {quote(rubric.register_name)} not found (looked for {register_path})", at("/register"))
         )
     if problems:
         raise InvalidInput(problems)
@@ -285,16 +289,9 @@ def schema_message(error: jsonschema.ValidationError) -> str:
     if error.validator == "oneOf" and error.schema_path and "condition" in str(error.schema):
         return "not a valid condition: use all/any/not, or {criterion: ID, <operator>: ...} with exactly one operator"
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        return f"unknown key {', '.join(map(repr, extra))}; allowed here: {allowed}"
-    if error.validator == "exclusiveMinimum":
-        return f"{error.instance!r} is too small: it must be more than {error.validator_value}"
-    if error.validator == "minimum":
-        return f"{error.instance!r} is too small: it must be at least {error.validator_value}"
-    if error.validator == "required":
-        return error.message.replace("is a required property", "is required here")
-    return error.message
+        return f"unknown key {listed(unknown_keys(error))}; allowed here: {allowed}"
+    return plain_message(error)
 
 
 # ---------------------------------------------------------------- meaning

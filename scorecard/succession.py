@@ -35,8 +35,8 @@ if t.TYPE_CHECKING:
     from scorecard.rubric import LoadedRubric
 
 INDEX = "in-force.csv"
-_PREDECESSOR = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)(?:\((part)(?::\s*([^)]*))?\))?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PREDECESSOR = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)(?:\((part)(?::\s*([^)]*))?\))?\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 class _Model(BaseModel):

@@ -35,7 +35,7 @@ from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAns
 SITE = "site"
 # A register code names a page file: letters, digits, - and _ only (no dots, no slashes), so a
 # code can never climb out of site/ or hide a file.
-PAGE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+PAGE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
 # Names the site uses itself, and names Windows will not create (sites get copied to USB sticks);
 # compared case-insensitively, since such file systems often ignore case.
 _RESERVED = {"index", "methodology", "style", "site", "con", "prn", "aux", "nul"} | {

@@ -39,7 +39,7 @@ SEVERITY_WORDS = {"concern": "Concern", "caveat": "Caveat", "note": "Note"}
 # Arrows beside a change; always followed by the change in words, never shown alone.
 ARROWS = {"up": "▲", "down": "▼", "unchanged": "="}
 
-_HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}\Z")
 _NEUTRAL_FILL = "#DDDDDD"
 # What str.isspace() calls white space (re uses the same table), and control characters.
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
@@ -47,14 +47,15 @@ _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 
 def http_url(value: object) -> str | None:
     """The URL if it is a plain http(s) address, else None: only these become links, so evidence
-    cannot smuggle in javascript:, data: or file: targets."""
+    cannot smuggle in javascript:, data: or file: targets, nor disguise a host behind user
+    information (https://example.org:login@evil.example/ goes to evil.example)."""
     if not isinstance(value, str) or not value or _SPACE_OR_CONTROL.search(value):
         return None
     try:
         parts = urlsplit(value)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or "@" in parts.netloc or "\\" in parts.netloc:
         return None
     return value
 
