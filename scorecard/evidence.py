@@ -159,7 +159,7 @@ def evidence_schema(rubric: Rubric) -> dict[str, t.Any]:
     schema["title"] = f"Evidence for {rubric.title} (rubric {rubric.id} {rubric.major}.x)"
     props = schema["properties"]
     props["rubric"]["properties"]["id"] = {"const": rubric.id}
-    props["rubric"]["properties"]["version"] = {"type": "string", "pattern": rf"^{rubric.major}\.\d+\.\d+$"}
+    props["rubric"]["properties"]["version"] = {"type": "string", "pattern": rf"^{rubric.major}\.[0-9]+\.[0-9]+$", "maxLength": 32}
     answers: dict[str, t.Any] = {}
     for section in rubric.sections:
         for criterion in section.criteria:

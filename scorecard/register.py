@@ -78,7 +78,7 @@ def load_register(path: Path, name: str | None = None) -> Register:
         except StopIteration:
             break
         except csv.Error as error:  # a field over the csv module's own limit, an unclosed quote, ...
-            problems.append(Problem(label, "", f"cannot be read as CSV ({error}); a field holds at most {MAX_TEXT:,} characters", reader.line_num))
+            problems.append(Problem(label, "", f"cannot be read as CSV ({error}); a field holds at most {MAX_TEXT:,} characters", reader.line_num + 1))
             break
         line = reader.line_num
         code = (row.get("code") or "").strip()
