@@ -19,7 +19,7 @@ from scorecard import __version__
 from scorecard.cli_inputs import UsageProblem, default_round as _default_round, evidence_paths as _evidence_paths
 from scorecard.cli_inputs import load_rubric_for as _load_rubric
 from scorecard.problems import InvalidInput, Problem
-from scorecard.quoting import quote
+from scorecard.quoting import one_line_json, quote, shown
 from scorecard.render import DEFAULT_FORMATS, PER_ORGANISATION_FORMAT, RENDERER_BY_FORMAT
 from scorecard.resources import data_dir
 
@@ -58,7 +58,7 @@ class _Group(click.Group):
         except Exception as error:  # a bug in scorecard, not in the input
             if ctx.find_root().params.get("debug"):
                 raise
-            click.echo(f"scorecard: internal error: {type(error).__name__}: {error} (rerun with --debug for details)", err=True)
+            click.echo(f"scorecard: internal error: {type(error).__name__}: {shown(str(error), 300)} (rerun with --debug for details)", err=True)
             ctx.exit(1)
 
 
@@ -68,7 +68,7 @@ def report_problems(problems: t.Sequence[Problem], output_format: str = "text") 
             "status": "fail",
             "problems": [{"file": p.file, "pointer": p.pointer, "line": p.line, "message": p.message} for p in problems],
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(one_line_json(json.dumps(payload, indent=2, ensure_ascii=False)))
         return
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -199,7 +199,7 @@ def score(
     from scorecard.render import render_files
 
     if out_dir.exists() and not out_dir.is_dir():
-        raise click.UsageError(f"--out {out_dir} is a file; give a folder")
+        raise click.UsageError(f"--out {shown(out_dir)} is a file; give a folder")
     evidence = _evidence_paths([evidence_dir] if evidence_dir else [])
     loaded = _load_rubric(rubric_ref, evidence)
     chosen = list(formats or DEFAULT_FORMATS)
@@ -246,7 +246,7 @@ def score(
     click.echo("Bands: " + ", ".join(f"{band} {count}" for band, count in summary.bands.items()))
     if scorecard.changes is not None:
         _echo_changes(scorecard)
-    click.echo(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {out_dir}/")
+    click.echo(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {shown(out_dir)}/")
 
 
 def _with_changes(old_dir: Path, old_rubric_ref: str | None, new: LoadedRubric, scorecard: t.Any) -> t.Any:
@@ -403,16 +403,16 @@ def template(code: str, rubric_ref: str | None, round_id: str, output: Path, for
     from scorecard.selfassess import template as make_template
 
     if output.suffix.lower() != ".xlsx":
-        raise click.UsageError(f"-o {output}: the template is an Excel workbook; give a name ending in .xlsx")
+        raise click.UsageError(f"-o {shown(output)}: the template is an Excel workbook; give a name ending in .xlsx")
     if output.exists() and not force:
-        raise click.UsageError(f"{output} exists; give --force to overwrite it")
+        raise click.UsageError(f"{shown(output)} exists; give --force to overwrite it")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", round_id):
-        raise click.UsageError(f"--round {round_id!r}: use letters, digits, '_', '.' and '-', starting with a letter or digit")
+        raise click.UsageError(f"--round {quote(round_id)}: use letters, digits, '_', '.' and '-', starting with a letter or digit")
     loaded = _load_rubric(rubric_ref, [] if rubric_ref else [_default_round()])
     if code not in loaded.register:
-        raise click.UsageError(f"--org {code!r} is not in the register {loaded.register.name!r} of rubric {loaded.rubric.id}")
+        raise click.UsageError(f"--org {quote(code)} is not in the register {loaded.register.name!r} of rubric {loaded.rubric.id}")
     write_all(output.parent, {output.name: make_template(loaded, code, round_id)})
-    click.echo(f"Wrote {output}: self-assessment for {loaded.register[code].name} ({code}), rubric {loaded.rubric.id} {loaded.rubric.version}.")
+    click.echo(f"Wrote {shown(output)}: self-assessment for {shown(loaded.register[code].name, 200)} ({code}), rubric {loaded.rubric.id} {loaded.rubric.version}.")
 
 
 @cli.command("import")
@@ -448,12 +448,12 @@ def import_(workbook: Path, output: Path | None, force: bool, rubric_ref: str | 
     record = import_workbook(opened, loaded)
     target = output or Path(f"{record['organisation']}.json")
     if target.exists() and not force:
-        raise click.UsageError(f"{target} exists; give --force to overwrite it")
+        raise click.UsageError(f"{shown(target)} exists; give --force to overwrite it")
     data = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     write_all(target.parent, {target.name: data})
     rubric = loaded.rubric
     left = [c for c in rubric.criteria if c not in record["answers"]]
-    click.echo(f"Wrote {target}: {len(record['answers'])} of {len(rubric.criteria)} questions for {record['organisation']}, valid against {rubric.id} {rubric.version}.")
+    click.echo(f"Wrote {shown(target)}: {len(record['answers'])} of {len(rubric.criteria)} questions for {record['organisation']}, valid against {rubric.id} {rubric.version}.")
     if left:
         click.echo(f"Left blank (scored as not answered): {', '.join(left)}")
 

@@ -68,3 +68,16 @@ def listed(values: t.Iterable[object], limit: int = 20) -> str:
     items = list(values)
     text = ", ".join(quote(v) for v in items[:limit])
     return text + (f" and {len(items) - limit:,} more" if len(items) > limit else "")
+
+
+def one_line_json(text: str) -> str:
+    """JSON text with every character a terminal would act on written as a \\u escape (JSON
+    itself escapes only C0 controls): the same data to a JSON reader, inert on a terminal."""
+    if text.isprintable() or all(c.isprintable() or c in "\n" for c in text):
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else "".join(f"\\u{u:04x}" for u in _utf16(c)) for c in text)
+
+
+def _utf16(character: str) -> list[int]:
+    data = character.encode("utf-16-be", "surrogatepass")
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]

@@ -278,3 +278,14 @@ def test_a_record_must_be_named_after_its_body(run_line, tmp_path):
     (evidence / "Alpha.json").write_text(json.dumps(record("AAA")), "utf-8")
     result = run_line(["validate", evidence, "--rubric", TINY_RUBRIC], expect=1)
     assert f"{evidence / 'Alpha.json'}: /organisation: the record of 'AAA' must be named AAA.json, not Alpha.json" in result.stderr
+
+
+def test_problems_as_json_stay_inert_on_a_terminal(run_line, tmp_path):
+    code = "\x9b31m\u202eAAA"  # a C1 control and a bidirectional override, which JSON leaves raw
+    evidence = _round(tmp_path / "round", [])
+    (evidence / f"{code}.json").write_text(json.dumps(record(code)), "utf-8")
+    result = run_line(["--output-format", "json", "validate", evidence, "--rubric", TINY_RUBRIC], expect=1)
+    assert "\x9b" not in result.stdout and "\u202e" not in result.stdout
+    problems = json.loads(result.stdout)["problems"]
+    assert {p["file"] for p in problems} == {str(evidence / f"{code}.json")}  # the same data to a JSON reader
+    assert any("\\x9b31m\\u202eAAA" in p["message"] for p in problems), problems
