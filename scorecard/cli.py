@@ -210,7 +210,10 @@ def score(
     files_to_read = len(evidence_files(evidence)[0])
     with _progress(files_to_read + len(chosen) + 1, quiet or files_to_read < PROGRESS_FROM) as step:
         round_ = load_round(evidence, loaded, on_file=step)
-        refuse_output_among_inputs(out_dir, [*evidence, loaded.path.parent, *([Path(compare_dir)] if compare_dir else [])])
+        earlier = [Path(compare_dir)] if compare_dir else []
+        if compare_rubric_ref and Path(compare_rubric_ref).is_file():
+            earlier.append(Path(compare_rubric_ref).parent)
+        refuse_output_among_inputs(out_dir, [*evidence, loaded.path.parent, *earlier])
         # The records and the scorecard live until the end and hold no cycles; without this the
         # cyclic garbage collector walks them again and again, which makes 10,000 bodies take
         # half as long again (bench/RESULTS.md).

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import jsonschema
 
-from scorecard.quoting import quote, shown
+from scorecard.quoting import MAX_QUOTED, quote, shown
 
 ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 YEARS = (1900, 2100)
@@ -46,6 +46,8 @@ def _has_user_information(url: str) -> bool:
 def plain_message(error: jsonschema.ValidationError) -> str:
     kind, value = error.validator, error.instance
     if kind == "maxLength" and isinstance(value, str):
+        if len(value) > MAX_QUOTED:  # the quote ends with the length already
+            return f"{quote(value)} is too long: the limit is {error.validator_value:,} characters"
         return f"{quote(value)} is too long: {len(value):,} characters; the limit is {error.validator_value:,}"
     if kind == "pattern":
         return _pattern_message(error)

@@ -20,6 +20,12 @@ from conftest import TINY, record, tiny_rubric, write_round
 
 TINY_RUBRIC = TINY / "rubric.yaml"
 ROOT = Path(__file__).resolve().parent.parent
+# Child processes run from tests/, so they import the installed package, as the suite does.
+HERE = Path(__file__).resolve().parent
+
+
+def _generate(bodies: int, folder: Path) -> None:
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(bodies), str(folder)], check=True, capture_output=True)
 ARGS = ["--per-organisation"]
 
 
@@ -43,7 +49,7 @@ def _two_rounds(tmp_path: Path) -> tuple[list[str], list[str]]:
 
 
 def _cli(args: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scorecard", *args], capture_output=True, text=True, cwd=ROOT, timeout=120, **kwargs)
+    return subprocess.run([sys.executable, "-m", "scorecard", *args], capture_output=True, text=True, cwd=HERE, timeout=120, **kwargs)
 
 
 @pytest.fixture
@@ -92,7 +98,7 @@ def test_a_kill_at_any_moment_leaves_the_previous_or_the_new_scorecard(published
     seen, swaps = set(), []
     for limit in range(0, 400):
         killed = subprocess.run([sys.executable, str(script), str(limit), *later_args, "--out", str(out), "-q"],
-                                capture_output=True, text=True, cwd=ROOT, timeout=120)
+                                capture_output=True, text=True, cwd=HERE, timeout=120)
         interrupted_swap = (out / ".scorecard-publish" / "journal.json").is_file()
         notes = recover(out)
         now = _snapshot(out)
@@ -111,7 +117,7 @@ def test_a_kill_at_any_moment_leaves_the_previous_or_the_new_scorecard(published
     # The next real run finishes an interrupted swap first, and says so.
     shutil.rmtree(out)
     shutil.copytree(pristine, out, symlinks=True)
-    subprocess.run([sys.executable, str(script), str(swaps[len(swaps) // 2]), *later_args, "--out", str(out), "-q"], cwd=ROOT, capture_output=True)
+    subprocess.run([sys.executable, str(script), str(swaps[len(swaps) // 2]), *later_args, "--out", str(out), "-q"], cwd=HERE, capture_output=True)
     assert (out / ".scorecard-publish" / "journal.json").is_file()
     again = _cli([*later_args, "--out", str(out), "-q"])
     assert again.returncode == 0 and "was stopped while publishing" in again.stderr, again.stderr
@@ -138,10 +144,8 @@ def test_a_second_run_into_the_same_out_stops_with_exit_2(run_line, published):
 
 
 def test_two_runs_at_once_never_mix_their_files(tmp_path):
-    from bench.generate import generate
-
     big = tmp_path / "big"
-    generate(600, big)
+    _generate(600, big)
     args = ["score", str(big / "evidence"), "--rubric", str(big / "rubric.yaml"), "-q"]
     small = ["score", str(TINY / "evidence"), "--rubric", str(TINY_RUBRIC), "-q"]
     assert _cli([*args, "--out", str(tmp_path / "ref-big")]).returncode == 0
@@ -149,7 +153,7 @@ def test_two_runs_at_once_never_mix_their_files(tmp_path):
     wholes = (_snapshot(tmp_path / "ref-big"), _snapshot(tmp_path / "ref-small"))
     for trial in range(3):
         out = tmp_path / f"out-{trial}"
-        first = subprocess.Popen([sys.executable, "-m", "scorecard", *args, "--out", str(out)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        first = subprocess.Popen([sys.executable, "-m", "scorecard", *args, "--out", str(out)], cwd=HERE, stderr=subprocess.PIPE, text=True)
         while not (out / ".scorecard-publish").exists() and first.poll() is None:
             time.sleep(0.01)
         second = _cli([*small, "--out", str(out)])
@@ -220,15 +224,13 @@ def test_a_stale_temporary_file_of_an_import_or_template_is_cleared(run_line, tm
 
 @pytest.mark.parametrize("name,code", [("SIGINT", 130), ("SIGTERM", 143)])
 def test_sigint_and_sigterm_stop_cleanly_in_one_line(tmp_path, name, code):
-    from bench.generate import generate
-
     big = tmp_path / "big"
-    generate(1500, big)
+    _generate(1500, big)
     out = tmp_path / "out"
     assert _cli(["score", str(TINY / "evidence"), "--rubric", str(TINY_RUBRIC), "--out", str(out), "-q"]).returncode == 0
     before = _snapshot(out)
     process = subprocess.Popen([sys.executable, "-m", "scorecard", "score", str(big / "evidence"), "--rubric", str(big / "rubric.yaml"),
-                                "--out", str(out), "-q"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                                "--out", str(out), "-q"], cwd=HERE, stderr=subprocess.PIPE, text=True)
     while not (out / ".scorecard-publish" / "new").exists() and process.poll() is None:
         time.sleep(0.005)
     process.send_signal(getattr(signal, name))
