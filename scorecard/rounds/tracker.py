@@ -137,6 +137,8 @@ def order_problems(request: Request) -> list[tuple[str, str]]:
             out.append(("complained", f"complaint dated {r.complained}, before the internal review it follows ({r.review_requested})"))
         elif r.complained < start:
             out.append(("complained", f"complaint dated {r.complained}, before the request was received ({start})"))
+        elif r.review_requested is None and (r.answered is None or r.complained < r.answered) and r.complained <= t.cast(dt.date, r.due):
+            out.append(("complained", f"complaint dated {r.complained}, before any answer and before the reply was due ({r.due})"))
     return out
 
 
