@@ -155,7 +155,12 @@ def _import_many(workbooks: tuple[Path, ...], into: Path, valid_only: bool, forc
 
 @click.group("figures")
 def figures_group() -> None:
-    """Bring published figures into a round's records."""
+    """Bring published figures into a round's records.
+
+    \b
+    Example:
+      scorecard figures import measure.csv --criterion MD2 --into rounds/foi-2026
+    """
 
 
 @figures_group.command("import")

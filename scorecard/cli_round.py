@@ -53,7 +53,7 @@ def round_group() -> None:
     """Run a round of requests: start it, write the requests, track the replies.
 
     \b
-    The loop:
+    Example, the loop:
       scorecard round new rounds/foi-2026 --rubric nhse-dfm-2023 --register icbs-2026
       scorecard round requests rounds/foi-2026 --sent 2026-09-01
       scorecard round record rounds/foi-2026 QKK --replied 2026-09-24
