@@ -190,7 +190,7 @@ def figures_import(csv_file: Path, criterion_id: str, into: Path, months: int, u
 
     \b
     Examples:
-      scorecard figures import opioidper1000.csv --criterion MD2 --into rounds/foi-2026 --until 2025-10
+      scorecard figures import measure.csv --criterion MD2 --into rounds/foi-2026 --until 2025-10
       scorecard figures import rates.csv --criterion X1 --into my-round --title "Survey 2026" --url https://example.org/x
     """
     from scorecard.output import write_all

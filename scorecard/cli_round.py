@@ -54,7 +54,7 @@ def round_group() -> None:
 
     \b
     Example, the loop:
-      scorecard round new rounds/foi-2026 --rubric nhse-dfm-2023 --register icbs-2026
+      scorecard round new rounds/foi-2026 --rubric my-framework --register my-bodies-2026
       scorecard round requests rounds/foi-2026 --sent 2026-09-01
       scorecard round record rounds/foi-2026 QKK --replied 2026-09-24
       scorecard round status rounds/foi-2026
@@ -73,7 +73,7 @@ def new(folder: Path, rubric_ref: str, register: str, title: str | None, kind: s
 
     \b
     Example:
-      scorecard round new rounds/foi-2026 --rubric nhse-dfm-2023 --register icbs-2026 \\
+      scorecard round new rounds/foi-2026 --rubric my-framework --register my-bodies-2026 \\
           --title "Freedom of Information survey of the 36 bodies, 2026"
     """
     from scorecard.output import write_all

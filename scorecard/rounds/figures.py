@@ -198,27 +198,36 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
     else:
         end = max(m for by_month in sums.values() for m in by_month)
     window = _months_back(end, months)
-    refusal = _refusal(criterion, measure, window, downloaded, accept_unit)
+    # For a percent change the months before the window are used, and checked, too.
+    used = _months_back(end, 2 * months) if measure.get("combine") == "percent-change" else window
+    refusal = _refusal(criterion, measure, used, downloaded, accept_unit)
     if refusal:
         raise InvalidInput([Problem(label, "", refusal)])
     scale = 100 if measure.get("percentage") else 1
+    change = measure.get("combine") == "percent-change"
+    before = _months_back(window[0] - dt.timedelta(days=1), months) if change else []
     values, notes, missing = {}, {}, {}
     span = f"{window[0]:%B %Y} to {window[-1]:%B %Y}"
     for code, by_month in sorted(sums.items()):
-        have = [m for m in window if m in by_month]
-        gaps = [f"{m:%Y-%m}" for m in window if m not in by_month]
-        numerator = sum(by_month[m][0] for m in have)
-        denominator = sum(by_month[m][1] for m in have)
+        latest, before_ = _ratio(by_month, window), _ratio(by_month, before)
+        gaps = latest.gaps + before_.gaps
         if gaps:
             missing[code] = gaps
-        if not have or denominator == 0:
+        left_out = f" Missing from the download, left out: {', '.join(gaps)}." if gaps else ""
+        if latest.value is None or (change and not before_.value):
             continue
-        values[code] = round(numerator / denominator * scale, 4)
-        notes[code] = (
-            f"{measure['title']}: {len(have)} month{'s' if len(have) != 1 else ''} of {span} combined as one ratio "
-            f"(numerators {numerator:g} / denominators {denominator:g}{' x 100' if scale != 1 else ''})."
-            + (f" Missing from the download, left out: {', '.join(gaps)}." if gaps else "")
-        )
+        if change:
+            values[code] = round((latest.value / t.cast(float, before_.value) - 1) * 100, 4)
+            notes[code] = (
+                f"{measure['title']}: the ratio over {span} ({latest.words()}) against the {months} months before "
+                f"({before[0]:%B %Y} to {before[-1]:%B %Y}: {before_.words()}), as a percent change." + left_out
+            )
+        else:
+            values[code] = round(latest.value * scale, 4)
+            notes[code] = (
+                f"{measure['title']}: {len(latest.have)} month{'s' if len(latest.have) != 1 else ''} of {span} combined "
+                f"as one ratio ({latest.words()}{' x 100' if scale != 1 else ''})." + left_out
+            )
     caveat = ""
     if measure["unit"] != answer.unit:
         caveat = f" The criterion asks for {answer.unit}; this measure counts {measure['unit']}, accepted as a stand-in."
@@ -231,6 +240,29 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
         "reference": expected_id,
     }
     return Figures(values, notes, source, sorted(unknown), missing, caveat)
+
+
+@dataclasses.dataclass
+class _Ratio:
+    have: list[dt.date]
+    gaps: list[str]
+    numerator: float
+    denominator: float
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.have and self.denominator else None
+
+    def words(self) -> str:
+        return f"numerators {self.numerator:g} / denominators {self.denominator:g}"
+
+
+def _ratio(by_month: dict[dt.date, tuple[float, float]], months: list[dt.date]) -> _Ratio:
+    have = [m for m in months if m in by_month]
+    return _Ratio(
+        have, [f"{m:%Y-%m}" for m in months if m not in by_month],
+        sum(by_month[m][0] for m in have), sum(by_month[m][1] for m in have),
+    )
 
 
 def _refusal(criterion: Criterion, measure: dict[str, t.Any], window: list[dt.date], downloaded: dt.date, accept_unit: bool) -> str | None:
