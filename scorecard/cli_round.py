@@ -258,10 +258,43 @@ def status(folder: Path, on: dt.date | None, as_json: bool, reviews_dir: Path | 
     answered = [r for r in rows if r["answered"]]
     late = sum(bool(r["late_working_days"]) for r in answered)
     click.echo(
-        f"{len(rows)} bodies: {len(answered)} answered ({len(answered) - late} in time, {late} late), "
+        f"{len(rows)} bodies: {len(answered)} answered, refusals included ({len(answered) - late} in time, {late} late), "
         f"{overdue} overdue, {sum(r['state'] == 'sent' and not r['overdue'] for r in rows)} awaiting a reply not yet due, "
         f"{sum(r['state'] == 'not-sent' for r in rows)} not sent."
     )
+
+
+@round_group.command("close")
+@_ROUND_DIR
+@click.option("--on", "on", type=DATE, help="The day the round closes (default: today).")
+@click.option("--assessor", required=True, help="Who closes it (named in every record written).")
+def close(folder: Path, on: dt.date | None, assessor: str) -> None:
+    """Write the records of the bodies that refused or did not reply (from requests.csv), so the
+    round can be scored: they are counted and named as such, never scored as zero.
+
+    Only bodies without a record are written. A body that replied must have its record imported
+    first, and one still within its deadline keeps the round open: both are errors.
+
+    \b
+    Example:
+      scorecard round close rounds/foi-2026 --on 2026-11-02 --assessor "Survey team"
+    """
+    from scorecard.output import write_all
+    from scorecard.rounds.status import closing_records
+
+    opened = open_round(folder)
+    today = on or dt.date.today()
+    have = {p.stem for p in folder.glob("*.json") if p.name != "round.json"}
+    records, problems, skipped = closing_records(
+        opened.requests, have, today, opened.loaded.rubric, opened.round_id, opened.info.get("kind", "foi-response"), assessor
+    )
+    if problems:
+        raise InvalidInput([Problem(str(opened.tracker), code, message) for code, message in problems])
+    write_all(folder, {f"{code}.json": (json.dumps(r, indent=2, ensure_ascii=False) + "\n").encode("utf-8") for code, r in records.items()})
+    counts = {kind: sum(r["response"] == kind for r in records.values()) for kind in ("refused", "no-reply")}
+    click.echo(f"Wrote {len(records)} records to {folder}/: {counts['refused']} refused, {counts['no-reply']} did not reply.")
+    if skipped:
+        click.echo(f"Not sent or withdrawn, no record written: {', '.join(skipped)}")
 
 
 def register_commands(cli: click.Group) -> None:

@@ -135,8 +135,12 @@ def test_another_org_type_another_measure_and_bad_cells_are_reported_by_line(run
     practices = download(tmp_path / "practices.csv", MONTHS, rows, org_type="practice")
     result = figures(run_line, round_dir, practices, "--accept-unit", expect=1)
     assert f"{practices}:2: /: org_type 'practice': these rows are not the register's bodies, which are 'stp'" in result.stderr
+    # Mixed in with the register's kind, other kinds are left out and listed.
+    mixed = download(tmp_path / "mixed.csv", MONTHS, rows, extra=[["opioidper1000", "regional_team", "Y56", "LONDON", "2025-10-01", "1", "2", "", ""]])
+    out = figures(run_line, round_dir, mixed, "--accept-unit").stdout
+    assert "Wrote MD2 into 1 record" in out and "Rows for other kinds of organisation, left out: regional_team (1 row)" in out
     other = download(tmp_path / "other.csv", MONTHS, rows, measure="opioidspercent")
-    result = figures(run_line, round_dir, other, "--accept-unit", expect=1)
+    result = figures(run_line, round_dir, other, "--accept-unit", "--force", expect=1)
     assert f"{other}:2: /: holds measure 'opioidspercent'; criterion MD2 expects 'opioidper1000'" in result.stderr
     bad = download(tmp_path / "bad.csv", MONTHS[-2:], rows, extra=[["opioidper1000", "stp", "QWE", "X", "October", "1", "2", "", ""],
                                                                    ["opioidper1000", "stp", "QWE", "X", "2025-09-01", "many", "2", "", ""]])

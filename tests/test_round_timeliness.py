@@ -36,8 +36,8 @@ def test_timeliness_is_in_scorecard_json_and_on_the_national_page(tmp_path, run_
         "late": ["BBB"], "no_reply": ["DDD", "EEE"], "pending": [], "not_in_time": 3,
     }
     page = (out / "site" / "index.html").read_text("utf-8")
-    assert ("3 of the 5 boards sent a request did not reply within 20 working days, the legal limit "
-            "(1 replied late, 2 had not replied by 2023-02-01); 2 replied in time.") in page.replace("\n", " ")
+    assert ("3 of the 5 boards asked did not answer within 20 working days, the legal limit: 1 answered late "
+            "and 2 had not answered by 2023-02-01. 2 answered in time (a refusal counts as an answer).") in page.replace("\n", " ")
 
 
 def test_without_a_tracker_the_key_and_the_sentence_are_absent(tmp_path, run_line):

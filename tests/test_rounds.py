@@ -143,7 +143,7 @@ def test_status_lists_the_most_overdue_first_in_working_days(round_dir, run_line
     text = run_line(["round", "status", round_dir, "--on", "2026-10-15"]).stdout
     assert "no reply; due 2026-09-29, overdue by 12 working days" in text
     assert "refused 2026-10-02 (3 working days late; due 2026-09-29)" in text
-    assert "36 bodies: 2 answered (1 in time, 1 late), 34 overdue" in text
+    assert "36 bodies: 2 answered, refusals included (1 in time, 1 late), 34 overdue" in text
     # Before the deadline nobody is overdue.
     early = json.loads(run_line(["round", "status", round_dir, "--on", "2026-09-29", "--json"]).stdout)
     assert not any(row["overdue"] for row in early)

@@ -51,6 +51,7 @@ class Figures:
     unknown_codes: list[str]
     missing_months: dict[str, list[str]]  # code -> months left out
     caveat: str = ""  # said in every note (a unit accepted though it differs)
+    other_org_types: list[str] = dataclasses.field(default_factory=list)  # rows left out, by kind
 
 
 def criterion_problem(criterion: Criterion) -> str | None:
@@ -148,7 +149,7 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
     col = {name: i for i, name in enumerate(header)}
     problems: list[Problem] = []
     seen_measures: set[str] = set()
-    seen_types: set[str] = set()
+    other_types: dict[str, list[int]] = {}  # org_type -> [first line, rows]
     sums: dict[str, dict[dt.date, tuple[float, float]]] = {}
     unknown: set[str] = set()
     for line, row in enumerate(rows, start=2):
@@ -164,9 +165,9 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
             seen_measures.add(cell["measure"])
             continue
         if org_type and cell["org_type"] != org_type:
-            if cell["org_type"] not in seen_types:
-                problems.append(Problem(label, "", f"org_type {cell['org_type']!r}: these rows are not the register's bodies, which are {org_type!r}; download the measure for that kind of organisation", line))
-            seen_types.add(cell["org_type"])
+            # Other kinds of organisation are left out and listed; a file with none of the
+            # register's kind is refused below.
+            other_types.setdefault(cell["org_type"], [line, 0])[1] += 1
             continue
         month = _month(cell["date"])
         if month is None:
@@ -188,6 +189,11 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
         sums[code][month] = (numerator, denominator)
     if problems:
         raise InvalidInput(problems)
+    if not sums and other_types:
+        raise InvalidInput([
+            Problem(label, "", f"org_type {kind!r}: these rows are not the register's bodies, which are {org_type!r}; download the measure for that kind of organisation", first)
+            for kind, (first, _) in sorted(other_types.items())
+        ])
     if not sums:
         raise InvalidInput([Problem(label, "", f"has no rows for any body of the register {register.name!r}" + (f" (codes found: {', '.join(sorted(unknown)[:10])})" if unknown else ""))])
 
@@ -200,9 +206,9 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
     window = _months_back(end, months)
     # For a percent change the months before the window are used, and checked, too.
     used = _months_back(end, 2 * months) if measure.get("combine") == "percent-change" else window
-    refusal = _refusal(criterion, measure, used, downloaded, accept_unit)
-    if refusal:
-        raise InvalidInput([Problem(label, "", refusal)])
+    refusals = _refusals(criterion, measure, used, downloaded, accept_unit)
+    if refusals:
+        raise InvalidInput([Problem(label, "", words) for words in refusals])
     scale = 100 if measure.get("percentage") else 1
     change = measure.get("combine") == "percent-change"
     before = _months_back(window[0] - dt.timedelta(days=1), months) if change else []
@@ -239,7 +245,8 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
         "url": measure["url"],
         "reference": expected_id,
     }
-    return Figures(values, notes, source, sorted(unknown), missing, caveat)
+    left_out = [f"{kind} ({rows} row{'s' if rows != 1 else ''})" for kind, (_, rows) in sorted(other_types.items())]
+    return Figures(values, notes, source, sorted(unknown), missing, caveat, left_out)
 
 
 @dataclasses.dataclass
@@ -265,26 +272,28 @@ def _ratio(by_month: dict[dt.date, tuple[float, float]], months: list[dt.date]) 
     )
 
 
-def _refusal(criterion: Criterion, measure: dict[str, t.Any], window: list[dt.date], downloaded: dt.date, accept_unit: bool) -> str | None:
+def _refusals(criterion: Criterion, measure: dict[str, t.Any], window: list[dt.date], downloaded: dt.date, accept_unit: bool) -> list[str]:
+    """Why the figures cannot answer the criterion, each in words (none: they can)."""
     answer = t.cast(t.Any, criterion.answer)
+    out = []
     if measure["unit"] != answer.unit and not accept_unit:
-        return (f"criterion {criterion.id} asks for {answer.unit}; measure {measure['id']} counts {measure['unit']}. "
-                "These are not the same unit, so the figures are refused; give --accept-unit to take them as a stand-in "
-                "(every answer's note will say so)")
+        out.append(f"criterion {criterion.id} asks for {answer.unit}; measure {measure['id']} counts {measure['unit']}. "
+                   "These are not the same unit, so the figures are refused; give --accept-unit to take them as a stand-in "
+                   "(every answer's note will say so)")
     changed = measure.get("changed_on")
     if changed:
         day = dt.date.fromisoformat(changed)
         note = measure.get("change_note", "the publisher changed how it is counted")
-        if downloaded >= day:
-            return (f"the file was downloaded on {downloaded}, on or after {day}, when measure {measure['id']} changed: {note} "
-                    f"The publisher recounts the whole series, so every month in it is counted the new way, not the way criterion "
-                    f"{criterion.id} asks. Use a download made before {day} (and say when with --downloaded), or give the figures "
-                    "on the criterion's definition as a two-column file code,value")
         after = [m for m in window if m >= day]
-        if after:
-            return (f"{len(after)} of the months taken ({after[0]:%Y-%m} on) are from {day} or later, when measure {measure['id']} "
-                    f"changed: {note} Give --until {(day - dt.timedelta(days=1)):%Y-%m} to take the months before it")
-    return None
+        if downloaded >= day:
+            out.append(f"the file was downloaded on {downloaded}, on or after {day}, when measure {measure['id']} changed: {note} "
+                       f"The publisher recounts the whole series, so every month in it is counted the new way, not the way criterion "
+                       f"{criterion.id} asks. Use a download made before {day} (and say when with --downloaded), or give the figures "
+                       "on the criterion's definition as a two-column file code,value")
+        elif after:
+            out.append(f"{len(after)} of the months taken ({after[0]:%Y-%m} on) are from {day} or later, when measure {measure['id']} "
+                       f"changed: {note} Give --until {(day - dt.timedelta(days=1)):%Y-%m} to take the months before it")
+    return out
 
 
 def apply_figures(into: Path, figures: Figures, criterion: Criterion, force: bool, rubric: t.Any) -> tuple[dict[str, bytes], list[str]]:
@@ -324,6 +333,7 @@ def apply_figures(into: Path, figures: Figures, criterion: Criterion, force: boo
         report.append("Note:" + figures.caveat)
     for words, codes in (
         ("Codes in the file that are not in the register, left out", figures.unknown_codes),
+        ("Rows for other kinds of organisation, left out", figures.other_org_types),
         ("No record in the round yet, so no figure written", no_record),
         ("Record says refused or no reply (such records carry no answers), not written", not_replied),
         (f"Already answer {criterion.id}, kept (give --force to replace)", kept),

@@ -16,14 +16,11 @@ if t.TYPE_CHECKING:
     from scorecard.rubric import Criterion, Rubric
 
 DEFAULT_INTRODUCTION = (
-    "I am writing to ask for information about what {body} has in place on the subject of "
-    "{rubric}. The same questions are being asked of every {label}, so that the answers can be "
-    "compared fairly and published with their sources."
+    "I am writing to ask what {body} has in place, for a survey of every {label} against "
+    "\"{rubric}\". The same questions go to each {label}, so that the answers can be compared "
+    "fairly and published with their sources."
 )
-DEFAULT_CLOSING = (
-    "Your answers will be read against a published rubric, and you will be able to see, and "
-    "reply to, how they were read before anything is published."
-)
+DEFAULT_CLOSING = "Thank you for your help."
 _PLACEHOLDER = re.compile(r"\{(body|rubric|label|sent|due)\}")
 
 
@@ -94,8 +91,7 @@ def request_text(rubric: Rubric, body: Body, sent: dt.date, due: dt.date) -> str
         "working days, not counting weekends or bank holidays in any part of the United Kingdom).",
         "",
     ]
-    if wording.get("closing", DEFAULT_CLOSING):
-        lines += [_fill(wording.get("closing", DEFAULT_CLOSING), values), ""]
+    lines += [_fill(wording.get("closing", DEFAULT_CLOSING), values), ""]
     lines += ["Yours faithfully,", "", "[your name]", "[an address for the reply]", ""]
     return "\n".join(lines)
 

@@ -106,3 +106,37 @@ def with_timeliness(scorecard: t.Any, evidence: t.Sequence[t.Any], register: t.A
     if summary is None:
         return scorecard
     return scorecard.model_copy(update={"timeliness": Timeliness(**summary)})
+
+
+def closing_records(requests: t.Sequence[Request], have: set[str], on: dt.date, rubric: t.Any, round_id: str,
+                    kind: str, assessor: str) -> tuple[dict[str, dict[str, t.Any]], list[tuple[str, str]], list[str]]:
+    """Records for the bodies that refused or never replied and have none yet, so they are
+    counted as such (never as zero); (records by code, problems by code, bodies left alone)."""
+    records: dict[str, dict[str, t.Any]] = {}
+    problems: list[tuple[str, str]] = []
+    skipped: list[str] = []
+    for r in requests:
+        if r.code in have:
+            continue
+        if r.sent is None or r.withdrawn:
+            skipped.append(r.code)
+            continue
+        if r.replied is not None:
+            problems.append((r.code, f"replied on {r.replied} but has no record yet: import its form first (scorecard import ... --into)"))
+            continue
+        if r.refused is None and r.overdue_by(on) == 0:
+            problems.append((r.code, f"no reply yet, but not overdue on {on} (due {r.due}); close the round after the deadline"))
+            continue
+        ref = f" (reference {r.reference})" if r.reference else ""
+        if r.refused is not None:
+            title = f"Request of {r.sent}{ref}, refused on {r.refused}" + (f" ({r.exemption})" if r.exemption else "")
+            source = {"id": "request", "title": title, "date": r.refused.isoformat()}
+        else:
+            title = f"Request of {r.sent}{ref}: no reply by {on}, {r.overdue_by(on)} working days after it was due ({r.due})"
+            source = {"id": "request", "title": title, "date": on.isoformat()}
+        records[r.code] = {
+            "organisation": r.code, "rubric": {"id": rubric.id, "version": rubric.version}, "round": round_id,
+            "kind": kind, "response": "refused" if r.refused is not None else "no-reply", "assessor": assessor,
+            "assessed_on": on.isoformat(), "sources": [source], "answers": {},
+        }
+    return records, problems, skipped
