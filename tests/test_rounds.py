@@ -225,3 +225,25 @@ def test_a_later_receipt_in_the_tracker_moves_the_deadline(round_dir, run_line):
     tracker.write_text(text, "utf-8")
     data = {r["code"]: r for r in json.loads(run_line(["round", "status", round_dir, "--on", "2026-10-02", "--json"]).stdout)}
     assert data["QKK"]["due"] == "2026-10-05" and data["QKK"]["received"] == "2026-09-07"  # ...but a Monday receipt is a day later
+
+
+def test_close_writes_refused_and_no_reply_records_from_the_tracker(round_dir, run_line):
+    run_line(["round", "requests", round_dir, "--sent", "2026-09-01"])
+    run_line(["round", "record", round_dir, "QKK", "--replied", "2026-09-24"])
+    run_line(["round", "record", round_dir, "QWE", "--refused", "2026-09-20", "--exemption", "section 12 (cost limit)"])
+    early = run_line(["round", "close", round_dir, "--on", "2026-09-29", "--assessor", "Survey team"], expect=1)
+    assert "D7T5G: no reply yet, but not overdue on 2026-09-29 (due 2026-09-29)" in early.stderr
+    assert "QKK: replied on 2026-09-24 but has no record yet: import its form first" in early.stderr
+    assert sorted(p.name for p in round_dir.glob("*.json")) == ["round.json"]
+    record = {"organisation": "QKK", "rubric": {"id": "nhse-dfm-2023", "version": "1.0.0"}, "round": "foi-2026",
+              "kind": "foi-response", "response": "replied", "assessor": "A", "assessed_on": "2026-10-01", "sources": [], "answers": {}}
+    (round_dir / "QKK.json").write_text(json.dumps(record), "utf-8")
+    result = run_line(["round", "close", round_dir, "--on", "2026-10-15", "--assessor", "Survey team"])
+    assert "Wrote 35 records" in result.stdout and "1 refused, 34 did not reply" in result.stdout
+    refused = json.loads((round_dir / "QWE.json").read_text("utf-8"))
+    assert refused["response"] == "refused" and refused["answers"] == {}
+    assert refused["sources"][0]["title"] == "Request of 2026-09-01, refused on 2026-09-20 (section 12 (cost limit))"
+    silent = json.loads((round_dir / "QGH.json").read_text("utf-8"))
+    assert silent["response"] == "no-reply"
+    assert "no reply by 2026-10-15, 12 working days after it was due (2026-09-29)" in silent["sources"][0]["title"]
+    assert "36 records valid" in run_line(["validate", round_dir]).stdout
