@@ -9,12 +9,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
+import re
 import typing as t
 from pathlib import Path
 
 import click
 
+from scorecard.cli_round import DATE
 from scorecard.problems import InvalidInput, Problem
 
 
@@ -25,8 +28,33 @@ def _round_folder(value: str | None) -> Path | None:
     return None
 
 
+_TEMPLATE_MORE = """
+
+For every body of a round (from `scorecard round new`), one workbook each, CODE.xlsx, carrying
+the round's id, rubric and register (for an assessor encoding replies as much as for a
+commissioner):
+
+\b
+Examples:
+  scorecard template --all --round rounds/foi-2026 --out-dir forms/
+  scorecard template --org QKK --org QWE --round rounds/foi-2026 --out-dir forms/
+"""
+
+_IMPORT_MORE = """
+
+Many workbooks go into a round folder at once, as CODE.json: every problem of every workbook is
+listed and nothing is written unless all are valid (or, with --valid-only, the valid ones are).
+Records take the round's kind of evidence.
+
+\b
+Examples:
+  scorecard import forms/*.xlsx --into rounds/foi-2026
+  scorecard import forms/*.xlsx --into rounds/foi-2026 --valid-only
+"""
+
+
 def _extended_template(original: click.Command) -> click.Command:
-    @click.command("template", help=original.help)
+    @click.command("template", help=inspect.cleandoc(original.help or "") + _TEMPLATE_MORE)
     @click.option("--org", "codes", multiple=True, metavar="CODE", help="The body's code in the register (repeatable with --out-dir).")
     @click.option("--all", "every", is_flag=True, help="One workbook for every body of the round's register (needs --round DIR and --out-dir).")
     @click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric file or bundled rubric id (default: the round's, or the bundled round's).")
@@ -82,7 +110,7 @@ def _write_templates(folder: Path, rubric_ref: str | None, codes: tuple[str, ...
 
 
 def _extended_import(original: click.Command) -> click.Command:
-    @click.command("import", help=original.help)
+    @click.command("import", help=inspect.cleandoc(original.help or "") + _IMPORT_MORE)
     @click.argument("workbooks", metavar="FILE...", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
     @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), help="The evidence record to write, for one workbook (default: CODE.json here).")
     @click.option("--into", "into", type=click.Path(file_okay=False, path_type=Path), help="A round folder: import every workbook into it as CODE.json, all or nothing.")
@@ -164,17 +192,17 @@ def figures_group() -> None:
 
 
 @figures_group.command("import")
-@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--criterion", "criterion_id", required=True, metavar="ID", help="The number criterion the figures answer.")
 @click.option("--into", "into", required=True, type=click.Path(file_okay=False, path_type=Path), help="The round folder whose records get the figures.")
 @click.option("--months", default=12, show_default=True, type=click.IntRange(1, 120), help="How many of the latest months to combine.")
 @click.option("--until", "until", metavar="YYYY-MM", help="The last month to take (default: the latest in the file).")
-@click.option("--downloaded", type=click.DateTime(["%Y-%m-%d"]), help="When the file was downloaded (default: the file's modification date).")
+@click.option("--downloaded", type=DATE, help="When the file was downloaded (default: the file's modification date).")
 @click.option("--title", "title", help="For a two-column file (code,value): what the figures are (the source's title).")
 @click.option("--url", "url", help="For a two-column file: where the figures come from (http or https).")
 @click.option("--accept-unit", is_flag=True, help="Take a measure whose unit differs from the criterion's as a stand-in (every note says so).")
 @click.option("--force", is_flag=True, help="Replace an answer the records already give.")
-def figures_import(csv_file: Path, criterion_id: str, into: Path, months: int, until: str | None, downloaded: dt.datetime | None,
+def figures_import(csv_file: Path, criterion_id: str, into: Path, months: int, until: str | None, downloaded: dt.date | None,
                    title: str | None, url: str | None, accept_unit: bool, force: bool) -> None:
     """Write a published measure into each body's record as the answer to a number criterion.
 
@@ -203,11 +231,12 @@ def figures_import(csv_file: Path, criterion_id: str, into: Path, months: int, u
     found = opened.loaded.rubric.criteria.get(criterion_id)
     if found is None:
         raise click.UsageError(f"--criterion {criterion_id!r}: the rubric {opened.loaded.rubric.id} has no such criterion")
+    if until is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", until):
+        raise click.UsageError(f"--until {until!r} is not a month; write YYYY-MM")
     refused = criterion_problem(found[1])
     if refused:
         raise click.UsageError(f"--criterion {criterion_id}: {refused}")
-    day = downloaded.date() if downloaded else None
-    figures = read_figures(csv_file, found[1], opened.loaded.register, months, until, day, title, url, accept_unit)
+    figures = read_figures(csv_file, found[1], opened.loaded.register, months, until, downloaded, title, url, accept_unit)
     changed, report = apply_figures(into, figures, found[1], force, opened.loaded.rubric)
     if changed:
         write_all(into, changed)

@@ -197,12 +197,9 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
     if not sums:
         raise InvalidInput([Problem(label, "", f"has no rows for any body of the register {register.name!r}" + (f" (codes found: {', '.join(sorted(unknown)[:10])})" if unknown else ""))])
 
-    if until is not None:
-        end = _month(until)
-        if end is None:
-            raise InvalidInput([Problem(label, "", f"--until {until!r} is not a month; write YYYY-MM")])
-    else:
-        end = max(m for by_month in sums.values() for m in by_month)
+    latest = max(m for by_month in sums.values() for m in by_month)
+    end = _month(until) if until is not None else latest  # the CLI checks --until is a month
+    end = end or latest
     window = _months_back(end, months)
     # For a percent change the months before the window are used, and checked, too.
     used = _months_back(end, 2 * months) if measure.get("combine") == "percent-change" else window
