@@ -77,10 +77,11 @@ def new(folder: Path, rubric_ref: str, register: str, title: str | None, kind: s
           --title "Freedom of Information survey of the 36 bodies, 2026"
     """
     from scorecard.output import write_all
+    from scorecard.register import load_register
     from scorecard.rounds import folder as round_folder
     from scorecard.rounds.tracker import TRACKER_FILE, new_tracker, tracker_bytes
     from scorecard.rubric import bundled_rubrics, find_rubric, load_rubric
-    from scorecard.succession import for_round
+    from scorecard.succession import load_index, register_for_round, registers_folder
 
     round_id = folder.resolve().name
     if not round_folder.ROUND_ID.fullmatch(round_id):
@@ -93,24 +94,17 @@ def new(folder: Path, rubric_ref: str, register: str, title: str | None, kind: s
     loaded = load_rubric(path)
     # A bundled rubric is named by id; any other by its full path, so the round opens from anywhere.
     named = loaded.rubric.id if find_rubric(loaded.rubric.id) == path else str(path.resolve())
-    document = round_folder.round_document(round_id, title or f"{loaded.rubric.title}: round {round_id}", named, register, kind)
+    title = title or f"{loaded.rubric.title}: round {round_id}"
+    document = round_folder.round_document(round_id, title, named, register, kind)
     # The round's register is checked the way every round's is: in the series of the rubric's.
-    from scorecard.succession import load_index, register_for_round
-
-    register_for_round(loaded.register.name, folder / round_folder.ROUND_FILE, json.loads(document), load_index())
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        write_all(folder, {round_folder.ROUND_FILE: document})
-        loaded = for_round(loaded, [folder])
-        info = json.loads(document)
-        write_all(folder, {
-            "README.md": round_folder.readme(info["title"], loaded.rubric.title, loaded.register.name, len(loaded.register.bodies)),
-            TRACKER_FILE: tracker_bytes(new_tracker(loaded.register)),
-        })
-    except BaseException:
-        for name in (round_folder.ROUND_FILE, "README.md", TRACKER_FILE):
-            (folder / name).unlink(missing_ok=True)
-        raise
+    name = register_for_round(loaded.register.name, folder / round_folder.ROUND_FILE, json.loads(document), load_index())
+    bodies = loaded.register if name == loaded.register.name else load_register(registers_folder() / f"{name}.csv", name)
+    write_all(folder, {  # all three, or none
+        round_folder.ROUND_FILE: document,
+        "README.md": round_folder.readme(title, loaded.rubric.title, name, len(bodies.bodies)),
+        TRACKER_FILE: tracker_bytes(new_tracker(bodies)),
+    })
+    loaded = loaded._replace(register=bodies)
     click.echo(f"Started round {round_id} in {folder}/: {len(loaded.register.bodies)} bodies of {loaded.register.name}, rubric {loaded.rubric.id} {loaded.rubric.version}.")
     click.echo(f"Next: fill in {folder}/README.md, then `scorecard round requests {folder} --sent YYYY-MM-DD`.")
 

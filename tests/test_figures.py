@@ -80,7 +80,7 @@ def test_the_latest_months_are_combined_as_one_ratio_and_written_with_a_source(r
     assert "Codes in the file that are not in the register, left out: QMJ, ZZZ" in out
     assert "Record says refused or no reply (such records carry no answers), not written: QHL" in out
     assert "QWE: 2 months missing (2025-03, 2025-04)" in out
-    assert "No record in the round yet" not in out
+    assert "No record in the round yet" not in out and "No figure in the file" not in out
     assert (round_dir / "QHL.json").read_bytes() == before
     qkk = json.loads((round_dir / "QKK.json").read_text("utf-8"))
     # (11 x 50 + 300) / (11 x 1000 + 2000) = 850 / 13000, not the mean of the monthly ratios.
@@ -101,6 +101,10 @@ def test_the_latest_months_are_combined_as_one_ratio_and_written_with_a_source(r
     assert "Already answer MD2, kept (give --force to replace): QGH, QKK, QWE" in again
     figures(run_line, round_dir, csv_file, "--accept-unit", "--force", "--months", "3")
     assert json.loads((round_dir / "QGH.json").read_text("utf-8"))["answers"]["MD2"]["value"] == 0.04
+    # A body missing from the download altogether is named.
+    only_two = download(tmp_path / "two-bodies.csv", MONTHS, {"QKK": steady(50), "QWE": steady(30)})
+    out = figures(run_line, round_dir, only_two, "--accept-unit", "--force").stdout
+    assert "No figure in the file for the months taken: QGH" in out
 
 
 def test_a_percent_change_compares_the_latest_months_with_those_before(run_line, round_dir, tmp_path):

@@ -197,9 +197,8 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
     if not sums:
         raise InvalidInput([Problem(label, "", f"has no rows for any body of the register {register.name!r}" + (f" (codes found: {', '.join(sorted(unknown)[:10])})" if unknown else ""))])
 
-    latest = max(m for by_month in sums.values() for m in by_month)
-    end = _month(until) if until is not None else latest  # the CLI checks --until is a month
-    end = end or latest
+    last_in_file = max(m for by_month in sums.values() for m in by_month)
+    end = (_month(until) if until is not None else None) or last_in_file  # the CLI checks --until
     window = _months_back(end, months)
     # For a percent change the months before the window are used, and checked, too.
     used = _months_back(end, 2 * months) if measure.get("combine") == "percent-change" else window
@@ -212,24 +211,24 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
     values, notes, missing = {}, {}, {}
     span = f"{window[0]:%B %Y} to {window[-1]:%B %Y}"
     for code, by_month in sorted(sums.items()):
-        latest, before_ = _ratio(by_month, window), _ratio(by_month, before)
-        gaps = latest.gaps + before_.gaps
+        newest, before_ = _ratio(by_month, window), _ratio(by_month, before)
+        gaps = newest.gaps + before_.gaps
         if gaps:
             missing[code] = gaps
         left_out = f" Missing from the download, left out: {', '.join(gaps)}." if gaps else ""
-        if latest.value is None or (change and not before_.value):
+        if newest.value is None or (change and not before_.value):
             continue
         if change:
-            values[code] = round((latest.value / t.cast(float, before_.value) - 1) * 100, 4)
+            values[code] = round((newest.value / t.cast(float, before_.value) - 1) * 100, 4)
             notes[code] = (
-                f"{measure['title']}: the ratio over {span} ({latest.words()}) against the {months} months before "
+                f"{measure['title']}: the ratio over {span} ({newest.words()}) against the {months} months before "
                 f"({before[0]:%B %Y} to {before[-1]:%B %Y}: {before_.words()}), as a percent change." + left_out
             )
         else:
-            values[code] = round(latest.value * scale, 4)
+            values[code] = round(newest.value * scale, 4)
             notes[code] = (
-                f"{measure['title']}: {len(latest.have)} month{'s' if len(latest.have) != 1 else ''} of {span} combined "
-                f"as one ratio ({latest.words()}{' x 100' if scale != 1 else ''})." + left_out
+                f"{measure['title']}: {len(newest.have)} month{'s' if len(newest.have) != 1 else ''} of {span} combined "
+                f"as one ratio ({newest.words()}{' x 100' if scale != 1 else ''})." + left_out
             )
     caveat = ""
     if measure["unit"] != answer.unit:
@@ -242,7 +241,7 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
         "url": measure["url"],
         "reference": expected_id,
     }
-    left_out = [f"{kind} ({rows} row{'s' if rows != 1 else ''})" for kind, (_, rows) in sorted(other_types.items())]
+    left_out = [f"{kind} ({count} row{'s' if count != 1 else ''})" for kind, (_, count) in sorted(other_types.items())]
     return Figures(values, notes, source, sorted(unknown), missing, caveat, left_out)
 
 
@@ -301,16 +300,17 @@ def apply_figures(into: Path, figures: Figures, criterion: Criterion, force: boo
     validator = RecordValidator(evidence_schema(rubric))
     changed: dict[str, bytes] = {}
     problems: list[Problem] = []
-    have_record, not_replied, kept = set(), [], []
+    have_record, not_replied, kept, no_figure = set(), [], [], []
     for path in sorted(into.glob("*.json")):
         if path.name == "round.json":
             continue
         document = parse_json(read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file"), str(path))
         code = document.get("organisation") if isinstance(document, dict) else None
-        if code not in figures.values:
-            have_record.add(code)
-            continue
         have_record.add(code)
+        if code not in figures.values:
+            if isinstance(document, dict) and document.get("response") == "replied":
+                no_figure.append(str(code))
+            continue
         if document.get("response") != "replied":
             not_replied.append(code)
             continue
@@ -332,6 +332,7 @@ def apply_figures(into: Path, figures: Figures, criterion: Criterion, force: boo
         ("Codes in the file that are not in the register, left out", figures.unknown_codes),
         ("Rows for other kinds of organisation, left out", figures.other_org_types),
         ("No record in the round yet, so no figure written", no_record),
+        ("No figure in the file for the months taken", no_figure),
         ("Record says refused or no reply (such records carry no answers), not written", not_replied),
         (f"Already answer {criterion.id}, kept (give --force to replace)", kept),
     ):
