@@ -80,3 +80,17 @@ def test_overdue_is_counted_in_working_days():
     assert working_days_after(due, D(2026, 10, 15)) == 12
     # Across Christmas 2026: 25 and 28 December (Boxing Day moved) and 1 January are not counted.
     assert working_days_after(D(2026, 12, 23), D(2027, 1, 5)) == 5  # 24, 29, 30, 31 Dec and 5 Jan
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2035, 12, 31)))
+def test_the_due_date_is_the_twentieth_working_day_whatever_the_receipt(received):
+    due = due_date(received)
+    assert is_working_day(due)
+    assert working_days_after(received, due) == 20
+    assert working_days_after(received, due - dt.timedelta(days=1)) == 19
+    # Four weeks of weekdays, less the weekend when the receipt falls on one; holidays add up to two weeks.
+    assert dt.timedelta(days=26 if received.weekday() >= 5 else 28) <= due - received <= dt.timedelta(days=42)
