@@ -12,7 +12,6 @@ import datetime as dt
 import inspect
 import json
 import re
-import typing as t
 from pathlib import Path
 
 import click
