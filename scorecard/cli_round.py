@@ -264,7 +264,8 @@ def status(folder: Path, on: dt.date | None, as_json: bool, reviews_dir: Path | 
 @click.option("--assessor", required=True, help="Who closes it (named in every record written).")
 def close(folder: Path, on: dt.date | None, assessor: str) -> None:
     """Write the records of the bodies that refused or did not reply (from requests.csv), so the
-    round can be scored: they are counted and named as such, never scored as zero.
+    round can be scored: they are counted and named as such, never scored as zero. round.json
+    gets `gathered_on`, the day the round closed.
 
     Only bodies without a record are written. A body that replied must have its record imported
     first, and one still within its deadline keeps the round open: both are errors.
@@ -284,7 +285,11 @@ def close(folder: Path, on: dt.date | None, assessor: str) -> None:
     )
     if problems:
         raise InvalidInput([Problem(str(opened.tracker), code, message) for code, message in problems])
-    write_all(folder, {f"{code}.json": (json.dumps(r, indent=2, ensure_ascii=False) + "\n").encode("utf-8") for code, r in records.items()})
+    files = {f"{code}.json": (json.dumps(r, indent=2, ensure_ascii=False) + "\n").encode("utf-8") for code, r in records.items()}
+    # The round's evidence is gathered as of today: round.json says so (and the timeliness of
+    # the scored round is reckoned on that day).
+    files["round.json"] = (json.dumps({**opened.info, "gathered_on": today.isoformat()}, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    write_all(folder, files)
     counts = {kind: sum(r["response"] == kind for r in records.values()) for kind in ("refused", "no-reply")}
     click.echo(f"Wrote {len(records)} records to {folder}/: {counts['refused']} refused, {counts['no-reply']} did not reply.")
     if skipped:

@@ -54,3 +54,15 @@ def test_a_broken_tracker_stops_the_score_with_its_line(tmp_path, run_line):
     result = run_line(["score", folder, "--rubric", tmp_path / "rubric" / "rubric.yaml", "--out", tmp_path / "out"], expect=1)
     assert f"{tracker}:3: column F (replied): '20/01/2023' is not a date" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_closed_round_is_reckoned_on_the_day_it_closed(tmp_path, run_line):
+    folder = tiny_round_with_tracker(tmp_path, run_line)
+    for code in ("DDD", "EEE"):  # close writes records only for bodies without one
+        (folder / f"{code}.json").unlink()
+    run_line(["round", "close", folder, "--on", "2023-02-10", "--assessor", "Survey team"])
+    assert json.loads((folder / "round.json").read_text("utf-8"))["gathered_on"] == "2023-02-10"
+    out = tmp_path / "out"
+    run_line(["score", folder, "--rubric", tmp_path / "rubric" / "rubric.yaml", "--out", out, "--format", "json"])
+    timeliness = json.loads((out / "scorecard.json").read_text("utf-8"))["timeliness"]
+    assert timeliness["as_of"] == "2023-02-10" and timeliness["no_reply"] == ["DDD", "EEE"]

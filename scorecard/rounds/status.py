@@ -102,7 +102,10 @@ def with_timeliness(scorecard: t.Any, evidence: t.Sequence[t.Any], register: t.A
     if len(folders) != 1 or not (folders[0] / TRACKER_FILE).is_file():
         return scorecard
     requests = load_tracker(folders[0] / TRACKER_FILE, register)
-    summary = timeliness(requests)  # reckoned on the last date the tracker records: same bytes every run
+    # Reckoned on the day the round closed (gathered_on), or else on the last date the tracker
+    # records: never on today, so the same inputs give the same bytes.
+    gathered = _gathered_on(folders[0])
+    summary = timeliness(requests, dt.date.fromisoformat(gathered) if gathered else None)
     if summary is None:
         return scorecard
     return scorecard.model_copy(update={"timeliness": Timeliness(**summary)})
@@ -140,3 +143,15 @@ def closing_records(requests: t.Sequence[Request], have: set[str], on: dt.date, 
             "assessed_on": on.isoformat(), "sources": [source], "answers": {},
         }
     return records, problems, skipped
+
+
+def _gathered_on(folder: t.Any) -> str | None:
+    """round.json's gathered_on, when it is a date (load_round has checked the file)."""
+    import json
+    import re
+
+    try:
+        value = json.loads((folder / "round.json").read_text("utf-8")).get("gathered_on")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
