@@ -247,3 +247,12 @@ def test_close_writes_refused_and_no_reply_records_from_the_tracker(round_dir, r
     assert silent["response"] == "no-reply"
     assert "no reply by 2026-10-15, 12 working days after it was due (2026-09-29)" in silent["sources"][0]["title"]
     assert "36 records valid" in run_line(["validate", round_dir]).stdout
+
+
+def test_a_tracker_saved_by_a_spreadsheet_is_read(round_dir, run_line):
+    # "CSV UTF-8" from a spreadsheet: a byte-order mark and CRLF line ends.
+    tracker = round_dir / "requests.csv"
+    tracker.write_bytes(b"\xef\xbb\xbf" + tracker.read_bytes().replace(b"\n", b"\r\n"))
+    run_line(["round", "requests", round_dir, "--sent", "2026-09-01"])
+    assert tracker.read_bytes().startswith(b"code,name,state,")  # written back plainly
+    assert {r["sent"] for r in rows(round_dir)} == {"2026-09-01"}

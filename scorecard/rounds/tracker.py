@@ -155,7 +155,10 @@ def parse_date(text: str) -> dt.date | None:
 def load_tracker(path: Path, register: Register) -> list[Request]:
     """The tracker's rows in register order; InvalidInput naming line and column of every problem."""
     label = str(path)
-    text = decode_text(read_bytes(path, MAX_TRACKER_BYTES, "request tracker"), label)
+    data = read_bytes(path, MAX_TRACKER_BYTES, "request tracker")
+    # Spreadsheets save "CSV UTF-8" with a byte-order mark; a tracker is edited in them, so it is
+    # allowed here (and not written back).
+    text = decode_text(data.removeprefix(b"\xef\xbb\xbf"), label)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
