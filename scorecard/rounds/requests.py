@@ -102,13 +102,13 @@ def review_text(rubric: Rubric, body: Body, sent: dt.date, due: dt.date, answere
     ref = f" (your reference {reference})" if reference else ""
     if refused:
         what = f"On {long_date(t.cast(dt.date, answered))} you refused it" + (f", relying on {exemption}" if exemption else "") + "."
-        ask = ("I ask you to review that decision: please reconsider whether the exemption applies to "
-               "all of the information, and whether the public interest favours disclosure; and please "
-               "send whatever can be released.")
+        ask = ("Please review that decision: whether the refusal is right for all of the information "
+               "asked for (and, where an exemption is qualified, whether the public interest favours "
+               "disclosure), and send whatever can be released.")
     else:
         what = (f"A reply was due by {long_date(due)}, the twentieth working day following receipt "
                 f"(section 10 of the Act). As of {long_date(today)} I have had none.")
-        ask = "Please treat this as a complaint about the handling of the request, and reply to it in full without further delay."
+        ask = "Please carry out an internal review of how the request has been handled, and reply to it in full without further delay."
     lines = [
         f"To: the Freedom of Information officer, {body.name}",
         f"Subject: Request for an internal review: Freedom of Information request of {long_date(sent)}{ref}",
@@ -116,7 +116,7 @@ def review_text(rubric: Rubric, body: Body, sent: dt.date, due: dt.date, answere
         "Dear Freedom of Information officer,",
         "",
         f"On {long_date(sent)} I asked {body.name}, under section 1 of the Freedom of Information "
-        f"Act 2000, for information about {rubric.title}{ref}. {what}",
+        f"Act 2000, for information for a survey against \"{rubric.title}\"{ref}. {what}",
         "",
         ask,
         "",
