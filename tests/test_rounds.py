@@ -114,10 +114,14 @@ def test_record_follows_the_story_of_a_request(round_dir, run_line):
     run_line(["round", "record", round_dir, "QWE", "--review-requested", "2026-09-25"])
     result = run_line(["round", "record", round_dir, "QWE", "--complained", "2026-09-24"], expect=1)
     assert "before the internal review it follows (2026-09-25)" in result.stderr
+    # An internal review of a missed deadline, then a late reply: both can happen, in that order.
+    run_line(["round", "record", round_dir, "QHL", "--review-requested", "2026-10-01"])
+    run_line(["round", "record", round_dir, "QHL", "--replied", "2026-10-05"])
     run_line(["round", "record", round_dir, "QGH", "--withdrawn"])
     by_code = {r["code"]: r for r in rows(round_dir)}
     assert by_code["QKK"]["state"] == "replied" and by_code["QWE"]["state"] == "review-requested"
     assert by_code["QWE"]["exemption"] == "section 12 (cost limit)" and by_code["QGH"]["state"] == "withdrawn"
+    assert by_code["QHL"]["state"] == "replied" and by_code["QHL"]["review_requested"] == "2026-10-01"
     result = run_line(["round", "record", round_dir, "QKK", "--replied", "2026-09-24", "--complained", "2026-09-30"], expect=2)
     assert "exactly one of" in result.stderr
     result = run_line(["round", "record", round_dir, "QMJ", "--replied", "2026-09-24"], expect=2)

@@ -24,6 +24,8 @@ def status_rows(requests: t.Sequence[Request], on: dt.date) -> list[dict[str, t.
             "overdue": overdue_by > 0,
             "overdue_working_days": overdue_by,
             "answered": _iso(r.answered),
+            "replied": _iso(r.replied),
+            "refused": _iso(r.refused),
             "late_working_days": r.late_by(),
             "exemption": r.exemption or None,
             "review_requested": _iso(r.review_requested),
@@ -51,7 +53,7 @@ def describe(row: dict[str, t.Any], on: dt.date) -> str:
         return f"awaiting a reply, due {row['due']}" + (" (today)" if row["due"] == on.isoformat() else "")
     late = row["late_working_days"]
     when = "in time" if not late else f"{late} working day{'s' if late != 1 else ''} late"
-    verb = "refused" if row["state"] == "refused" or (row["exemption"] and state != "replied") else "answered"
+    verb = "refused" if row["refused"] else "answered"
     words = f"{verb} {row['answered']} ({when}; due {row['due']})"
     if state in ("review-requested", "complained", "withdrawn"):
         words += {"review-requested": f"; internal review asked for {row['review_requested']}",

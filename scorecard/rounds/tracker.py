@@ -127,11 +127,13 @@ def order_problems(request: Request) -> list[tuple[str, str]]:
         out.append(("refused", "both replied and refused: record one (a partial refusal is a reply, with the exemption in its column)"))
     if r.exemption and r.answered is None:
         out.append(("exemption", "an exemption is given but no refusal or reply is dated"))
-    if r.review_requested is not None:
-        if r.answered is not None and r.review_requested < r.answered:
-            out.append(("review_requested", f"internal review asked for on {r.review_requested}, before the answer it reviews ({r.answered})"))
-        elif r.answered is None and r.review_requested <= t.cast(dt.date, r.due):
-            out.append(("review_requested", f"internal review asked for on {r.review_requested} with no answer yet and before the reply was due ({r.due})"))
+    # A review follows an answer, or the deadline passing with none (then a late answer may follow it).
+    review, due = r.review_requested, t.cast(dt.date, r.due)
+    if review is not None and review <= due and (r.answered is None or review < r.answered):
+        if r.answered is None:
+            out.append(("review_requested", f"internal review asked for on {review} with no answer yet and before the reply was due ({due})"))
+        else:
+            out.append(("review_requested", f"internal review asked for on {review}, before the answer it reviews ({r.answered}) and before the reply was due ({due})"))
     if r.complained is not None:
         if r.review_requested is not None and r.complained < r.review_requested:
             out.append(("complained", f"complaint dated {r.complained}, before the internal review it follows ({r.review_requested})"))
