@@ -177,3 +177,27 @@ def test_a_two_column_file_is_accepted_with_a_title(run_line, round_dir, tmp_pat
     (tmp_path / "neg.csv").write_text("code,value\nQKK,-2\nQWE,lots\n", "utf-8")
     result = figures(run_line, round_dir, tmp_path / "neg.csv", "--title", "x", expect=1)
     assert "neg.csv:2: /: -2 is outside what MD2 allows" in result.stderr and "neg.csv:3: /: 'lots' is not a number" in result.stderr
+
+
+def test_a_percentage_measure_in_the_criterions_unit_needs_no_override(run_line, tmp_path):
+    import shutil
+
+    import yaml
+
+    from conftest import TINY
+
+    rubric = yaml.safe_load((TINY / "rubric.yaml").read_text("utf-8"))
+    p2 = next(c for s in rubric["sections"] for c in s["criteria"] if c["id"] == "P2")
+    p2["answer"]["measure"] = {"id": "share", "title": "Share of items", "url": "https://example.org/share", "unit": "per 1,000", "percentage": True}
+    shutil.copy(TINY / "register.csv", tmp_path / "register.csv")
+    (tmp_path / "rubric.yaml").write_text(json.dumps(rubric, default=str), "utf-8")
+    folder = tmp_path / "test-1"
+    run_line(["round", "new", folder, "--rubric", tmp_path / "rubric.yaml", "--register", "register.csv"])
+    shutil.copy(TINY / "evidence" / "AAA.json", folder / "AAA.json")
+    csv_file = download(tmp_path / "share.csv", ["2025-01", "2025-02"], {"AAA": {"2025-01": (1, 40), "2025-02": (2, 60)}, "BBB": {"2025-01": (1, 10)}},
+                        measure="share", org_type="ccg")
+    out = run_line(["figures", "import", csv_file, "--criterion", "P2", "--into", folder, "--months", "2", "--downloaded", "2025-03-05", "--force"]).stdout
+    assert "Wrote P2 into 1 record" in out and "No record in the round yet, so no figure written: BBB" in out and "stand-in" not in out
+    answer = json.loads((folder / "AAA.json").read_text("utf-8"))["answers"]["P2"]
+    assert answer["value"] == 3.0  # (1 + 2) / (40 + 60) x 100
+    assert "2 months of January 2025 to February 2025 combined as one ratio (numerators 3 / denominators 100 x 100)." in answer["note"]
