@@ -43,6 +43,7 @@ OUTCOME_WORDS = {
     "not-held": "not held",
     "refused": "refused",
     "not-answered": "not answered",
+    "not-assessed": "not assessed in this round",
 }
 HOW_TO_READ = (
     "One row per body, highest overall percent first; equal percents share a rank. The band is "
