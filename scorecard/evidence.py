@@ -32,7 +32,7 @@ from scorecard.rubric import (
     Rubric,
 )
 from scorecard.resources import data_dir
-from scorecard.round_terms import Baseline, BaselineFigure, NotAssessed, Published, round_checks  # noqa: F401 (re-exported)
+from scorecard.round_terms import Baseline, BaselineFigure, Date, NotAssessed, Published, Wording, round_checks  # noqa: F401 (re-exported)
 
 ROUND_FILE = "round.json"
 OUTCOMES = ("not-applicable", "not-held", "refused", "not-answered")
@@ -91,9 +91,9 @@ class RoundInfo(_Model):
     title: str
     description: str | None = None
     illustrative: bool = False
-    gathered_from: str | None = None  # the start of the gathering period, if it took a while
+    gathered_from: Date = None  # type: ignore[assignment]  # start of the gathering period (see round_terms)
     gathered_on: str | None = None  # when the evidence was gathered: picks the register in force
-    no_reply_wording: str | None = None  # the round's words for a body that did not reply
+    no_reply_wording: Wording = None  # type: ignore[assignment]  # the round's words for "did not reply"
     not_assessed: tuple[NotAssessed, ...] = ()
     # or name that register outright ("register" would shadow BaseModel.register)
     register_name: str | None = Field(default=None, alias="register")

@@ -7,9 +7,11 @@ against the rubric and the records once the JSON Schema has passed.
 
 from __future__ import annotations
 
+import datetime
+import re
 import typing as t
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 if t.TYPE_CHECKING:
     from scorecard.evidence import Record, RoundInfo
@@ -40,13 +42,33 @@ class Baseline(_Model):
     figures: tuple[BaselineFigure, ...]
 
 
+# The new round.json fields accept exactly what evidence/round.schema.json accepts (a test holds
+# them to the same verdict): strict types, the schema's patterns and lengths, no extra keys, and a
+# date that is a real date (the schema's format check). Absent is None; an explicit null is
+# refused, as the schema refuses it, which is why these defaults do not match their types.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _real_date(value: str) -> str:
+    if not _DATE.fullmatch(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    datetime.date.fromisoformat(value)  # raises ValueError for 2023-02-30
+    return value
+
+
+Date = t.Annotated[str, Field(strict=True), AfterValidator(_real_date)]
+Wording = t.Annotated[str, Field(strict=True, min_length=1, max_length=200)]
+
+
 class NotAssessed(_Model):
     """A criterion the round did not ask about (with why): shown as not assessed in this round and
     left out of every body's maximum. A criterion the round did ask about is never listed here: a
     body that did not speak to it earns nothing for it."""
 
-    criterion: str
-    reason: str
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
+
+    criterion: t.Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
+    reason: t.Annotated[str, Field(min_length=1, max_length=20000)]
 
 
 def round_checks(info: RoundInfo, rubric: Rubric, records: t.Sequence[Record]) -> list[tuple[str, str]]:
