@@ -76,7 +76,7 @@ _PRESENTATION = frozenset({"label", "descriptor"})
 def _scoring(value: t.Any) -> t.Any:
     if isinstance(value, dict):
         return {k: _scoring(v) for k, v in value.items() if k not in _PRESENTATION}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):  # a model's dump keeps its tuples
         return [_scoring(v) for v in value]
     return value
 
