@@ -163,9 +163,10 @@ class _Scoring:
     a scorecard holds 220,000 criterion results, and the records they came from are let go.
     """
 
-    def __init__(self, rubric: Rubric, ranks: dict[str, _RankTable], unasked: frozenset[str] = frozenset()) -> None:
+    def __init__(self, rubric: Rubric, ranks: dict[str, _RankTable], unasked: dict[str, str] | None = None) -> None:
         self.ids = tuple(rubric.criteria)
-        self.unasked = unasked  # criteria the round did not ask about: not assessed, for everyone
+        # Criteria the round did not ask about (not assessed, for everyone), with the round's reason.
+        self.unasked = unasked or {}
         self.sections = [
             (
                 section,
@@ -300,7 +301,7 @@ def _score(rubric: Rubric, records: t.Sequence[Record], register: Register, prov
                         max_points=plan.max_points,
                         descriptor=descriptor,
                         source=share(entry.source) if entry else None,
-                        note=entry.note if entry else None,
+                        note=entry.note if entry else scoring.unasked.get(plan.criterion.id),
                     )
                 )
                 if weighted is not None:

@@ -38,9 +38,9 @@ def exact_order(percent: Fraction) -> tuple[float, Fraction]:
     return (float(percent), percent)
 
 
-def not_assessed(info: RoundInfo | None) -> frozenset[str]:
-    """Criteria the round did not ask about: the same for every body of the round."""
-    return frozenset(item.criterion for item in info.not_assessed) if info else frozenset()
+def not_assessed(info: RoundInfo | None) -> dict[str, str]:
+    """Criteria the round did not ask about, with the round's reason: the same for every body."""
+    return {item.criterion: item.reason for item in info.not_assessed} if info else {}
 
 
 def evidence_as_of(records: t.Sequence[Record], info: RoundInfo | None) -> str | None:

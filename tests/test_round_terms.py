@@ -57,6 +57,7 @@ def test_a_criterion_not_asked_about_is_left_out_of_every_maximum_exactly(tmp_pa
             continue
         p2 = next(c for c in body.criteria if c.id == "P2")
         assert (p2.outcome, p2.points, p2.descriptor) == ("not-assessed", None, "Not assessed in this round")
+        assert p2.note == "The request asked for no figures."  # the round's reason, in every output
         # The practice section is P1, P2, P3 at weight 1 each; without P2 its maximum is P1 + P3.
         points = {c.id: Fraction(c.points) / Fraction(c.max_points) for c in body.criteria if c.section == "practice" and c.points is not None}
         practice = next(s for s in body.sections if s.id == "practice")
