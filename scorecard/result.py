@@ -137,10 +137,9 @@ class RoundSummary(_Model):
     criteria: int = 0  # criteria in the rubric
     criteria_scored: int = 0  # of which the round assessed (the rest are in not_assessed)
     not_assessed: list[NotAssessedCriterion] = []
-    # The same facts in the words every output uses (scorecard.render.words); set by the renderer
-    # that writes scorecard.json, absent when nobody has put them in words.
-    dates_in_words: str | None = Field(default=None, exclude_if=lambda value: value is None)
-    coverage_in_words: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    # The same facts in the words every output uses (scorecard.render.words).
+    dates_in_words: str = ""
+    coverage_in_words: str = ""
 
 
 # ---------------------------------------------------------------- comparing two rounds

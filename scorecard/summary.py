@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from scorecard.evidence import Record, RoundInfo
 from scorecard.register import Register
+from scorecard.render.words import coverage_in_words, dates_in_words
 from scorecard.result import (
     CategoryCount,
     NotAssessedCriterion,
@@ -53,7 +54,7 @@ def evidence_as_of(records: t.Sequence[Record], info: RoundInfo | None) -> str |
 
 def round_summary(rubric: Rubric, records: t.Sequence[Record], info: RoundInfo | None) -> RoundSummary:
     unasked = {item.criterion: item.reason for item in info.not_assessed} if info else {}
-    return RoundSummary(
+    facts = RoundSummary(
         id=records[0].round if records else (info.round if info else ""),
         title=info.title if info else None,
         description=info.description if info else None,
@@ -72,6 +73,9 @@ def round_summary(rubric: Rubric, records: t.Sequence[Record], info: RoundInfo |
             if cid in unasked
         ],
     )
+    # In words once, here, so scorecard.json carries exactly what the site and workbook say.
+    in_words = {"dates_in_words": dates_in_words(facts, evidence_as_of(records, info)), "coverage_in_words": coverage_in_words(facts)}
+    return facts.model_copy(update=in_words)
 
 
 def summary(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from scorecard.result import OrganisationResult, Scorecard
-from scorecard.render.words import coverage_in_words, dates_in_words
 from scorecard.rubric import Rubric
 
 # Where the organisations go in the dump of a scorecard whose list of them is empty. Pretty JSON
@@ -23,9 +22,7 @@ def dumps(scorecard: Scorecard) -> bytes:
     of it), so the bodies are dumped one by one into a growing buffer whose bytes are handed
     over without a copy.
     """
-    info = scorecard.round_info
-    in_words = info.model_copy(update={"dates_in_words": dates_in_words(info, scorecard.evidence_as_of), "coverage_in_words": coverage_in_words(info)})
-    head, tail = _serialise(scorecard.model_copy(update={"organisations": [], "round_info": in_words})).split(_EMPTY)
+    head, tail = _serialise(scorecard.model_copy(update={"organisations": []})).split(_EMPTY)
     out = io.BytesIO()
     out.write(head)
     out.write(_EMPTY[:-1])  # up to the opening bracket
