@@ -213,7 +213,7 @@ def test_scope_of_does_not_hold_and_survey_citations():
 def test_the_readme_table_is_the_one_made_from_the_records():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("foi_2023_table", ROOT / "tools" / "foi_2023_table.py")
+    spec = importlib.util.spec_from_file_location("foi_2023_table", ROOT / "tests" / "foi_2023_table.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -4,9 +4,9 @@ The table is never typed in: every answer and category in it comes from the reco
 against the bundled rubric, and the survey's name and one-line summary for each ICB come from the
 record's `survey` source. tests/test_foi_2023.py checks that the README holds exactly this table.
 
-    python tools/foi_2023_table.py            # print the table
-    python tools/foi_2023_table.py --write    # put it into the README, between its markers
-    python tools/foi_2023_table.py --check    # exit 1 if the README's table is out of date
+    python tests/foi_2023_table.py            # print the table
+    python tests/foi_2023_table.py --write    # put it into the README, between its markers
+    python tests/foi_2023_table.py --check    # exit 1 if the README's table is out of date
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUND_DIR = ROOT / "evidence" / "foi-2023"
 README = ROUND_DIR / "README.md"
 RUBRIC = ROOT / "rubrics" / "nhse-dfm-2023.yaml"
-START = "<!-- body-table:start (made by tools/foi_2023_table.py; do not edit by hand) -->"
+START = "<!-- body-table:start (made by tests/foi_2023_table.py; do not edit by hand) -->"
 END = "<!-- body-table:end -->"
 
 # Short names for the classes, so that a row fits a page.
@@ -105,7 +105,7 @@ def main(argv: list[str]) -> int:
     elif "--check" in argv:
         text = README.read_text("utf-8")
         if with_table(text, body) != text:
-            print(f"{README}: the body-by-body table is out of date; run python tools/foi_2023_table.py --write", file=sys.stderr)
+            print(f"{README}: the body-by-body table is out of date; run python tests/foi_2023_table.py --write", file=sys.stderr)
             return 1
     else:
         sys.stdout.write(body)
