@@ -42,9 +42,9 @@ _result = dataclass(frozen=True, slots=True)
 class CriterionResult:
     id: str
     section: str
-    outcome: t.Literal["answered", "not-applicable", "not-held", "refused", "not-answered"]
+    outcome: t.Literal["answered", "not-applicable", "not-held", "refused", "not-answered", "not-assessed"]
     value: t.Any
-    points: float | None  # None when not applicable: left out of the maximum
+    points: float | None  # None when not applicable or not assessed in the round: left out of the maximum
     max_points: float
     descriptor: str | None  # the level the answer reached, in plain words
     source: str | None
@@ -116,12 +116,30 @@ class Summary(_Model):
     categories: list[CategoryCount]
 
 
+class NotAssessedCriterion(_Model):
+    id: str
+    title: str | None
+    reason: str
+
+
 class RoundSummary(_Model):
     id: str
     title: str | None
     description: str | None
     illustrative: bool
     baselines: list[Baseline]
+    # When the evidence describes (the round's gathering period) and when it was encoded (the
+    # latest assessed_on): never the same thing, and only the first is the evidence date.
+    gathered_from: str | None = None
+    gathered_to: str | None = None
+    encoded_on: str | None = None
+    no_reply_wording: str | None = None
+    criteria: int = 0  # criteria in the rubric
+    criteria_scored: int = 0  # of which the round assessed (the rest are in not_assessed)
+    not_assessed: list[NotAssessedCriterion] = []
+    # The same facts in the words every output uses (scorecard.render.words).
+    dates_in_words: str = ""
+    coverage_in_words: str = ""
 
 
 # ---------------------------------------------------------------- comparing two rounds
