@@ -197,6 +197,7 @@ def score(
     from scorecard.evidence import evidence_files, load_round
     from scorecard.cli_inputs import publish_scorecard, refuse_output_among_inputs
     from scorecard.render import render_files
+    from scorecard.rounds.status import with_timeliness
 
     if out_dir.exists() and not out_dir.is_dir():
         raise click.UsageError(f"--out {shown(out_dir)} is a file; give a folder")
@@ -225,6 +226,7 @@ def score(
         gc.freeze()
         if compare_dir is not None:
             scorecard = _with_changes(Path(compare_dir), compare_rubric_ref, loaded, scorecard)
+        scorecard = with_timeliness(scorecard, evidence, loaded.register)  # only where the round has requests.csv
         def rendered() -> t.Iterator[tuple[str, bytes]]:
             # scorecard.json (over 100 MB at 10,000 bodies) is held until the next file is staged;
             # rendered last, it is not held while the other formats render.
@@ -459,6 +461,11 @@ def import_(workbook: Path, output: Path | None, force: bool, rubric_ref: str | 
     click.echo(f"Wrote {shown(target)}: {len(record['answers'])} of {len(rubric.criteria)} questions for {record['organisation']}, valid against {rubric.id} {rubric.version}.")
     if left:
         click.echo(f"Left blank (scored as not answered): {', '.join(left)}")
+
+
+from scorecard.cli_round import register_commands  # noqa: E402  (round, forms for every body, figures)
+
+register_commands(cli)
 
 
 def main() -> None:

@@ -90,37 +90,71 @@ def clear_stale_temporaries(folder: Path, name: str) -> int:
     return removed
 
 
+class Staging:
+    """Files waiting to replace their targets under one folder: `stage` each, then `commit` (every
+    one renamed into place) or `abort` (none). For a few files that belong together (a round's
+    letters and its tracker); a whole scorecard goes through scorecard.publish instead."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.staged: list[tuple[Path, Path, int]] = []  # temporary, target, its open locked fd
+
+    def stage(self, relative: str, data: bytes) -> None:
+        target = self.folder / relative
+        temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            clear_stale_temporaries(target.parent, target.name)
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except OSError as error:
+            raise cannot_write(target, error) from None
+        try_lock(fd)  # held until committed or aborted: this file is in use, not stale
+        self.staged.append((temporary, target, fd))
+        try:
+            with os.fdopen(os.dup(fd), "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as error:
+            raise cannot_write(target, error) from None
+
+    def commit(self) -> list[Path]:
+        try:
+            for temporary, target, _ in self.staged:
+                os.replace(temporary, target)
+            for folder in {target.parent for _, target, _ in self.staged}:
+                fsync_folder(folder)
+        except OSError as error:
+            self.abort()
+            raise cannot_write(self.folder, error) from None
+        done = [target for _, target, _ in self.staged]
+        self._close()
+        return done
+
+    def abort(self) -> None:
+        for temporary, _, _ in self.staged:
+            temporary.unlink(missing_ok=True)
+        self._close()
+
+    def _close(self) -> None:
+        for _, _, fd in self.staged:
+            os.close(fd)
+        self.staged = []
+
+
 def write_file(target: Path, data: bytes) -> None:
     """Replace target with data, all or nothing; on an error raise InvalidInput naming the file."""
-    folder = target.parent
-    temporary = folder / f".{target.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}"
+    write_all(target.parent, {target.name: data})
+
+
+def write_all(folder: Path, files: t.Mapping[str, bytes] | t.Iterable[tuple[str, bytes]]) -> list[Path]:
+    """Write every file under folder, all or nothing; on an error raise InvalidInput naming the
+    file. A mapping is written in name order; pairs are staged as they come."""
+    staging = Staging(folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        clear_stale_temporaries(folder, target.name)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as error:
-        raise cannot_write(target, error) from None
-    try:
-        try_lock(fd)  # held until closed: this file is in use, not stale
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-            os.replace(temporary, target)
-        fsync_folder(folder)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise cannot_write(target, error) from None
+        for relative, data in sorted(files.items()) if isinstance(files, t.Mapping) else files:
+            staging.stage(relative, data)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        staging.abort()
         raise
-
-
-def write_all(folder: Path, files: t.Mapping[str, bytes]) -> list[Path]:
-    """Write each file under folder (one or a few standalone files: a template, an imported
-    record); a whole scorecard goes through scorecard.publish instead."""
-    written = []
-    for relative, data in sorted(files.items()):
-        write_file(folder / relative, data)
-        written.append(folder / relative)
-    return written
+    return staging.commit()

@@ -18,7 +18,7 @@ from scorecard.rubric import Rubric
 
 ARROWS = {"up": "▲", "down": "▼", "unchanged": "="}
 RESPONSE = {"replied": "replied", "refused": "refused", "no-reply": "did not reply", None: "no record"}
-OUTCOME = {"not-applicable": "not applicable", "not-held": "not held", "refused": "refused", "not-answered": "not answered"}
+OUTCOME = {"not-applicable": "not applicable", "not-held": "not held", "refused": "refused", "not-answered": "not answered", "not-assessed": "not assessed in this round"}
 RELATION = {"same": "same body", "successor": "successor", "new": "new body"}
 
 

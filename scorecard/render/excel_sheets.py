@@ -33,6 +33,7 @@ from scorecard.render.workbook import (
     table,
     widths,
 )
+from scorecard.render.words import coverage_in_words, dates_in_words, no_reply_words
 from scorecard.result import OrganisationResult, Scorecard
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric, Section
 
@@ -43,6 +44,7 @@ OUTCOME_WORDS = {
     "not-held": "not held",
     "refused": "refused",
     "not-answered": "not answered",
+    "not-assessed": "not assessed in this round",
 }
 HOW_TO_READ = (
     "One row per body, highest overall percent first; equal percents share a rank. The band is "
@@ -67,11 +69,15 @@ def _round_lines(scorecard: Scorecard) -> list[str]:
     round_words = f"Round: {info.title} ({scorecard.round})" if info.title else f"Round: {scorecard.round}"
     texts = [
         f"{scorecard.rubric.title}, rubric {scorecard.rubric.id} version {scorecard.rubric.version}",
-        f"{round_words}. Evidence as of {scorecard.evidence_as_of or 'an unknown date'}.",
+        f"{round_words}. {dates_in_words(info, scorecard.evidence_as_of)}. {coverage_in_words(info)}.",
     ]
     if info.illustrative:
         texts.append("ILLUSTRATIVE ROUND: these records are examples, not findings about real bodies.")
     return texts
+
+
+def _response(scorecard: Scorecard, organisation: OrganisationResult) -> str:
+    return no_reply_words(scorecard.round_info) if organisation.response == "no-reply" else RESPONSE_WORDS[organisation.response]
 
 
 def _band(organisation: OrganisationResult, bands: dict[str, t.Any]) -> Styled:
@@ -91,7 +97,7 @@ def summary(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
     titles = {c.id: c.title for c in rubric.categories}
     bands = {b.id: b for b in rubric.bands}
     rows = (
-        [o.rank, o.code, o.name, o.region, RESPONSE_WORDS[o.response], o.percent, _band(o, bands)]
+        [o.rank, o.code, o.name, o.region, _response(scorecard, o), o.percent, _band(o, bands)]
         + [s.percent for s in o.sections]
         + [len(o.flags), "; ".join(titles.get(c, c) for c in o.categories)]
         for o in scorecard.organisations
@@ -108,7 +114,7 @@ def national(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
         ("Bodies with a record", s.organisations),
         ("Replied", s.replied),
         ("Refused", s.refused),
-        ("Did not reply", s.no_reply),
+        (no_reply_words(scorecard.round_info, capital=True), s.no_reply),
         ("In the register but not assessed", ", ".join(s.not_assessed) or "none"),
         ("Median overall percent (bodies scored)", s.median_percent),
     ]
@@ -140,7 +146,7 @@ def national(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
         st.table(["Baseline", "Year", "Source", "Figure", "Percent", "Category"], baselines,
                  ["wrap", "wrap", "wrap", "wrap", "percent", "wrap"], main=False)
         st.blank()
-    silent = [[o.code, o.name, RESPONSE_WORDS[o.response], o.assessed_on] for o in scorecard.organisations if o.response != "replied"]
+    silent = [[o.code, o.name, _response(scorecard, o), o.assessed_on] for o in scorecard.organisations if o.response != "replied"]
     st.add(["Bodies that refused or did not reply"], "bold")
     st.table(["Code", "Body", "Response", "Recorded on"], silent or [["none", None, None, None]], main=False)
     st.close()
@@ -333,7 +339,7 @@ def body(book: Book, scorecard: Scorecard, rubric: Rubric, o: OrganisationResult
     titles = {c.id: c.title for c in rubric.categories}
     facts: list[tuple[str, t.Any]] = [
         ("Region", o.region),
-        ("Response", RESPONSE_WORDS[o.response]),
+        ("Response", _response(scorecard, o)),
         ("Evidence", f"{o.kind}, assessed by {o.assessor} on {o.assessed_on}"),
         ("Overall %", Styled(o.percent, "percent")),
         ("Band", _band(o, {b.id: b for b in rubric.bands})),

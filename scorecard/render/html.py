@@ -29,6 +29,7 @@ from scorecard.render.html_view import (
     upper_first,
 )
 from scorecard.resources import data_dir
+from scorecard.render.words import coverage_in_words, dates_in_words, no_reply_words
 from scorecard.result import Scorecard
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 
@@ -156,6 +157,10 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
         "response_words": RESPONSE_WORDS,
         "kind_words": KIND_WORDS,
         "severity_words": SEVERITY_WORDS,
+        # The round in words, as every output words it (scorecard.render.words).
+        "evidence_dates": dates_in_words(scorecard.round_info, scorecard.evidence_as_of),
+        "coverage_words": coverage_in_words(scorecard.round_info),
+        "no_reply_words": no_reply_words(scorecard.round_info),
     }
 
     def page(template: str, **context: t.Any) -> bytes:
