@@ -73,6 +73,19 @@ def write_new(path: Path, data: bytes) -> None:
         os.fsync(out.fileno())
 
 
+def write_unflushed(path: Path, data: bytes) -> int:
+    """Write data into a file that must not exist yet, with the umask's mode; return an open
+    descriptor of it, for the caller to fsync and close (publish does that on other threads)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(os.dup(fd), "wb") as out:
+            out.write(data)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def clear_stale_temporaries(folder: Path, name: str) -> int:
     """Remove the temporary files a killed run left for `name` in folder (no live run holds them)."""
     removed = 0

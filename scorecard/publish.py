@@ -25,16 +25,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 import typing as t
 from pathlib import Path
 
-from scorecard.output import cannot_write, fsync_folder, try_lock, write_new
+from scorecard.output import cannot_write, fsync_folder, try_lock, write_new, write_unflushed
 from scorecard.problems import InvalidInput, Problem
 
 OWNED = ("organisations", "scorecard.csv", "scorecard.json", "scorecard.xlsx", "site")
 LOCK = ".scorecard.lock"
 WORK = ".scorecard-publish"
 JOURNAL = "journal.json"
+FLUSHERS = 4  # fsync waits on the disk, not the processor: more threads than cores is fine
+IN_FLIGHT = 256
 OLD_TEMPORARIES = ".scorecard.*.tmp"  # what versions before the journal left beside the targets
 
 
@@ -52,6 +56,12 @@ class Publication:
         self.staged: list[str] = []
         self._folders: set[Path] = set()
         self._lock: int | None = None
+        # fsync of each file runs on other threads while the next files render: thousands of
+        # fsyncs one after the other would add seconds (bench/RESULTS.md); at most IN_FLIGHT
+        # files wait, so open descriptors stay few.
+        self._flushers = ThreadPoolExecutor(FLUSHERS, thread_name_prefix="fsync")
+        self._slots = threading.BoundedSemaphore(IN_FLIGHT)
+        self._flushes: list[Future[None]] = []
         try:
             out.mkdir(parents=True, exist_ok=True)
             self._lock = _acquire(out)
@@ -75,14 +85,30 @@ class Publication:
             if target.parent not in self._folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self._folders.add(target.parent)
-            write_new(target, data)
+            fd = write_unflushed(target, data)
         except OSError as error:
             raise InvalidInput([Problem(str(self.out / relative), "", f"cannot be written: {error.strerror or error}")]) from None
         self.staged.append(relative)
+        self._slots.acquire()
+        self._flushes.append(self._flushers.submit(self._flush, fd))
+
+    def _flush(self, fd: int) -> None:
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            self._slots.release()
+
+    def _flushed(self) -> None:
+        """Wait for every file's fsync; raise the first error (a disk that failed late)."""
+        self._flushers.shutdown(wait=True)
+        for flush in self._flushes:
+            flush.result()
 
     def commit(self) -> tuple[list[Path], list[str]]:
         """Swap the new scorecard in; return the files written and the owned names removed."""
         try:
+            self._flushed()
             for folder in sorted(self._folders, key=lambda p: len(p.parts), reverse=True):
                 fsync_folder(folder)
             fresh = sorted(os.listdir(self.work / "new"))
@@ -115,6 +141,7 @@ class Publication:
         return [self.out / r for r in self.staged], retired
 
     def abort(self) -> None:
+        self._flushers.shutdown(wait=True)
         shutil.rmtree(self.work, ignore_errors=True)
         self._release()
         self._remove_out_if_made()
