@@ -415,9 +415,12 @@ def lint(path: Path) -> None:
       scorecard rubric lint rubrics/my-framework.yaml
     """
     from scorecard.rubric import load_rubric
+    from scorecard.rubric_lint import lint_warnings
 
     loaded = load_rubric(path)
     r = loaded.rubric
+    for where, message in lint_warnings(r):
+        click.echo(f"{path}: {where}: warning: {message}", err=True)
     click.echo(
         f"{path}: ok: {r.id} {r.version}, {len(r.sections)} sections, {len(r.criteria)} criteria, "
         f"{len(r.flags)} flags, {len(r.categories)} categories, {len(r.bands)} bands; "

@@ -37,6 +37,10 @@ class ChoiceOption(_Model):
     points: float
     descriptor: str
 
+    @property
+    def shown(self) -> str:  # what a person reads: the label, else the value in words (lint warns)
+        return self.label or self.value.replace("-", " ").replace("_", " ").capitalize()
+
 
 class ChoiceAnswer(_Model):
     type: t.Literal["choice"]
@@ -131,6 +135,7 @@ class Criterion(_Model):
 class Section(_Model):
     id: str
     title: str
+    short_title: str | None = None  # for a sheet tab (at most 31 characters)
     summary: str | None = None
     weight: float
     criteria: tuple[Criterion, ...]
@@ -263,15 +268,12 @@ def load_rubric(path: Path) -> LoadedRubric:
     data = read_bytes(path, MAX_RUBRIC_BYTES, "rubric")
     document = parse_yaml(data, name)
 
-    def at(where: str) -> int | None:
-        # The nearest enclosing node that has a line.
+    def at(where: str) -> int | None:  # the nearest enclosing node that has a line
         while where and where not in document.lines:
             where = where.rsplit("/", 1)[0]
         return document.lines.get(where)
 
-    validator = jsonschema.Draft202012Validator(
-        rubric_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+    validator = jsonschema.Draft202012Validator(rubric_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     problems = [
         Problem(name, pointer(e.absolute_path), schema_message(e), at(pointer(e.absolute_path)))
         for e in validator.iter_errors(document.data)
@@ -282,9 +284,7 @@ def load_rubric(path: Path) -> LoadedRubric:
     problems = [Problem(name, where, message, at(where)) for where, message in meaning_problems(rubric)]
     register_path = resolve(rubric.register_name, path)
     if not register_path.is_file():
-        problems.append(
-            Problem(name, "/register", f"register {rubric.register_name!r} not found (looked for {register_path})", at("/register"))
-        )
+        problems.append(Problem(name, "/register", f"register {rubric.register_name!r} not found (looked for {register_path})", at("/register")))
     if problems:
         raise InvalidInput(problems)
     register = load_register(register_path, rubric.register_name)

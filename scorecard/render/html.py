@@ -97,7 +97,7 @@ def _answer_definition(criterion: t.Any) -> dict[str, t.Any]:
     """The answer options of a criterion, for the methodology page."""
     answer = criterion.answer
     if isinstance(answer, ChoiceAnswer):
-        rows = [(o.label or o.value, number(o.points), o.descriptor) for o in answer.options]
+        rows = [(o.shown, number(o.points), o.descriptor) for o in answer.options]
         return {"kind": "One option from a list", "rows": rows, "notes": []}
     if isinstance(answer, BooleanAnswer):
         rows = [("Yes", number(answer.when_true.points), answer.when_true.descriptor),

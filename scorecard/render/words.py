@@ -20,7 +20,7 @@ def answer_in_words(
     answer = criterion.answer
     if isinstance(answer, ChoiceAnswer):
         option = next((o for o in answer.options if o.value == value), None)
-        return (option.label or option.value) if option else str(value)
+        return option.shown if option else str(value)
     if isinstance(answer, MultiAnswer):
         labels = {o.value: o.label for o in answer.options}
         return joiner.join(labels.get(v, str(v)) for v in value or []) or nothing
