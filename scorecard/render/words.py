@@ -28,3 +28,19 @@ def answer_in_words(
         return "Yes" if value else "No"
     assert isinstance(answer, NumberAnswer)
     return show_number(value, answer.unit)
+
+
+# Words for the engine's ids, wherever a person reads them (workbooks, CSV readers' sheets).
+RESPONSE_WORDS = {"replied": "Replied", "refused": "Refused", "no-reply": "Did not reply"}
+OUTCOME_WORDS = {
+    "answered": "Answered",
+    "not-applicable": "Not applicable",
+    "not-held": "Not held",
+    "refused": "Refused",
+    "not-answered": "Not answered",
+}
+
+
+def id_in_words(ident: str) -> str:
+    """An id a rubric gave no title, as words ("no-policy-but-service": "No policy but service")."""
+    return ident.replace("-", " ").replace("_", " ").capitalize()
