@@ -437,9 +437,10 @@ def lint(path: Path) -> None:
 def template(code: str, rubric_ref: str | None, round_id: str, output: Path, force: bool) -> None:
     """Write a self-assessment workbook for one body to fill in, then `scorecard import` it.
 
-    The workbook has an Instructions sheet, an Answers sheet (one row per criterion, with
-    dropdowns built from the rubric) and a Sources sheet. Everything but the answer cells is
-    locked (no password), so the structure survives being filled in.
+    The workbook has an Instructions sheet, an Answers sheet (a block of rows per criterion:
+    the question, its guidance and what each answer means, with dropdowns built from the
+    rubric) and a Sources sheet; it prints on A4. Everything but the answer cells is locked
+    (no password), so the structure survives being filled in.
 
     \b
     Examples:

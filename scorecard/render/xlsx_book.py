@@ -43,7 +43,7 @@ STYLES: dict[str, dict[str, t.Any]] = {
     "plain": {},
     "wrap": {"text_wrap": True},
     "bold": {"bold": True, "text_wrap": True},
-    "title": {"bold": True, "font_size": 14},
+    "title": {"bold": True, "font_size": 14, "text_wrap": True},
     "heading": {"bold": True, "font_size": 11},
     "body": {"bold": True, "text_wrap": True, "bg_color": "#F2F2F2", "top": 1, "top_color": "#808080"},
     "header": {"bold": True, "text_wrap": True, "bg_color": "#D9D9D9", "bottom": 1},
@@ -199,7 +199,7 @@ class Sheet:
     def add(self, values: t.Sequence[t.Any], styles: Styles = "wrap", merge: t.Sequence[tuple[int, int]] = (),
             fixed: float | None = None) -> int:
         """Add one row; returns its (0-based) number. `merge` lists (first, last) 0-based column
-        spans to merge; the height is worked out from the wrapped text unless `fixed`."""
+        spans to merge; the height is worked out from the wrapped text, or is `fixed` a line."""
         self.row += 1
         r = self.row
         spans = dict(merge)
@@ -215,7 +215,7 @@ class Sheet:
             elif value is not None or c in spans or style != "plain":
                 self.put(r, c, value, style, spans.get(c, c))
         if fixed is not None:
-            self.ws.set_row(r, fixed)
+            self.ws.set_row(r, fixed * lines)
         elif lines > 1:
             self.ws.set_row(r, height(lines))
         return r
@@ -229,7 +229,8 @@ class Sheet:
             fmt = self.book.format(style, value.startswith(FORMULA_STARTS))
             settings = STYLES.get(style, {})
             if style.startswith("#") or settings.get("text_wrap"):
-                lines = lines_needed(value, self.width(c, last if last is not None else c), bool(settings.get("bold")))
+                scale = SIZE / settings.get("font_size", SIZE)  # a larger font fits fewer characters
+                lines = lines_needed(value, self.width(c, last if last is not None else c) * scale, bool(settings.get("bold")))
             if last is not None and last > c:
                 ws.merge_range(r, c, r, last, "", fmt)
             if style == "link" and is_link(value) and len(value) <= MAX_URL and self.links < MAX_LINKS:
