@@ -451,6 +451,8 @@ def test_a_big_round_leaves_its_evidence_rows_to_the_csv_and_says_so(tiny, monke
     files = dict(excel.render(*tiny))
     book = openpyxl.load_workbook(io.BytesIO(files["scorecard.xlsx"]))
     assert "Sources" not in book.sheetnames
+    services = " ".join(str(v) for row in cells(book["Services"]) for v in row if v)
+    assert "scorecard.csv" in services and "AAA" not in services  # the section sheets' rows too
     text = " ".join(str(v) for row in cells(book["Evidence"]) for v in row if v)
     assert "scorecard.csv" in text and "5 bodies" in text and "Code" not in [c.value for c in book["Evidence"]["A"]]
     assert len(files["scorecard.csv"].decode("utf-8-sig").splitlines()) == 16  # every row is still in the CSV

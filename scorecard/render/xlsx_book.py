@@ -225,7 +225,8 @@ class Sheet:
         ws = self.ws
         lines = 1
         if isinstance(value, str):
-            value = clean(value)
+            if not value.isprintable():  # printable text holds nothing to clean
+                value = clean(value)
             fmt = self.book.format(style, value.startswith(FORMULA_STARTS))
             settings = STYLES.get(style, {})
             if style.startswith("#") or settings.get("text_wrap"):

@@ -23,10 +23,22 @@ HOW_TO_READ = (
     "every answer with its source (listed on the Sources sheet); the Methodology sheet gives the whole "
     "rubric and how the percents are worked out."
 )
-# Above this many bodies the Evidence and Sources sheets are left out of scorecard.xlsx (they
-# would hold millions of cells and take most of the run); scorecard.csv has every row, and the
-# Evidence sheet says so.
+# Above this many bodies the rows of the section sheets and of the Evidence and Sources sheets
+# are left out of scorecard.xlsx: at 10,000 bodies they are millions of cells, which XlsxWriter
+# takes about half a minute to write. scorecard.csv has every row, each body's own workbook has
+# its own, and each of those sheets says so.
 EVIDENCE_SHEET_LIMIT = 2_000
+
+
+def too_big(scorecard: Scorecard) -> bool:
+    return len(scorecard.organisations) > EVIDENCE_SHEET_LIMIT
+
+
+def _left_out(scorecard: Scorecard) -> str:
+    return (f"This round has {len(scorecard.organisations):,} bodies: more than the {EVIDENCE_SHEET_LIMIT:,} for which this "
+            "sheet's rows are written into the workbook. Every body's answers, points and sources are in scorecard.csv "
+            "beside it (one row per body and question), and each body's own workbook (scorecard score --per-organisation) "
+            "has its rows.")
 
 
 def round_lines(scorecard: Scorecard) -> list[str]:
@@ -134,7 +146,11 @@ def section(book: Book, scorecard: Scorecard, rubric: Rubric, sec: Section) -> N
     st = book.sheet(section_name(sec), lead + [6, 17] * len(sec.criteria))
     lines = [*round_lines(scorecard), f"Weight {sec.weight:g}. {sec.summary or ''}".strip()]
     lines += [f"{c.id}: {c.question} (up to {c.max_points:g} points, weight {c.weight:g})" for c in sec.criteria]
+    if too_big(scorecard):
+        lines.append(_left_out(scorecard))
     st.title_block(sec.title, lines, span=len(lead) + 2 * len(sec.criteria))
+    if too_big(scorecard):
+        return
     names = ["Rank", "Code", "Body", f"{section_name(sec)} %"] + (["Capped by flag"] if capped else [])
     for c in sec.criteria:
         names += [f"{c.id} points (of {c.max_points:g})", f"{c.id} answer"]
@@ -160,11 +176,8 @@ def evidence(book: Book, scorecard: Scorecard, rubric: Rubric, only: Organisatio
     row three lines deep)."""
     st = book.sheet("Evidence", [7, 9, 26, 22, 6, 5, 60, 12], footer=footer)
     bodies = [only] if only else scorecard.organisations
-    if only is None and len(bodies) > EVIDENCE_SHEET_LIMIT:
-        st.title_block("Evidence", [*round_lines(scorecard), (
-            f"This round has {len(bodies):,} bodies: more than the {EVIDENCE_SHEET_LIMIT:,} for which the evidence rows are "
-            "written into this workbook. Every answer, with its note and source, is in scorecard.csv beside it "
-            "(one row per body and question), and each body's own workbook has its rows.")], span=8)
+    if only is None and too_big(scorecard):
+        st.title_block("Evidence", [*round_lines(scorecard), _left_out(scorecard)], span=8)
         return
     st.title_block("Evidence", [*round_lines(scorecard),
         "Each body's answers follow a row with its name: the answer in words (or why there is none), its points and the "
@@ -186,7 +199,7 @@ def sources(book: Book, scorecard: Scorecard, only: OrganisationResult | None = 
     """Each body's sources once: their references are long, and stated on every Evidence row
     they made rows a page tall."""
     bodies = [only] if only else scorecard.organisations
-    if only is None and len(bodies) > EVIDENCE_SHEET_LIMIT:
+    if only is None and too_big(scorecard):
         return
     st = book.sheet("Sources", [6, 18, 12, 36, 10, 56, 26], footer=footer)
     st.title_block("Sources", [*round_lines(scorecard),
