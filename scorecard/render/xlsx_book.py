@@ -24,7 +24,10 @@ import xlsxwriter
 
 from scorecard.render.csv_ import FORMULA_STARTS  # text a spreadsheet would run as a formula
 
-FONT = "Arial"  # one family throughout; LibreOffice shows it with the metric-compatible Liberation Sans
+# One family throughout. LibreOffice prints Arial with the metric-compatible Liberation Sans where
+# it is installed, else a wider face (DejaVu Sans on a bare Debian): widths and heights here are
+# worked out for the wider one, so they are roomy rather than tight in Excel.
+FONT = "Arial"
 SIZE = 10
 LINE = 12.75  # points a line of 10 pt text takes
 PAGE_ROW_LIMIT = 150.0  # points: no row taller than about a third of a printed page
@@ -97,9 +100,9 @@ def sheet_title(wanted: str, taken: t.Iterable[str]) -> str:
 
 def lines_needed(text: str, width: float, bold: bool = False) -> int:
     """Roughly how many lines wrapped text takes in a column `width` units wide. Measured in
-    LibreOffice: a line of 10 pt Arial (Liberation Sans) holds about 1.25 characters a unit of
-    width once words are wrapped, bold text about 1.1; a little less is assumed, so that an
-    estimate errs towards room to spare rather than clipped text."""
+    LibreOffice with DejaVu Sans standing in for Arial: a line of 10 pt text holds about 1.25
+    characters a unit of width once words are wrapped, bold text about 1.1; a little less is
+    assumed, so that an estimate errs towards room to spare rather than clipped text."""
     per_line = max(int(width * (1.0 if bold else 1.15)) - 1, 1)
     if len(text) <= per_line and "\n" not in text:
         return 1
@@ -261,7 +264,7 @@ class Sheet:
         """The sheet's heading and lines of explanation, each merged across `span` columns and
         wrapped so that long text neither runs off the page nor widens the print area; then a
         blank row."""
-        self.add([heading], "title", fixed=20)
+        self.add([heading], "title", merge=[(0, span - 1)], fixed=20)
         for text in lines:
             self.add([text], "bold" if text.startswith("ILLUSTRATIVE") else "wrap", merge=[(0, span - 1)])
         self.blank()
