@@ -31,7 +31,11 @@ if t.TYPE_CHECKING:
 
 MAX_WORKBOOK_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a template for 100 questions unpacks to well under 1 MB
+# Parts that openpyxl parses whole, or a row at a time with every cell of the row: a template's
+# are well under 1 MB (the Answers sheet of a 100-question rubric, with every note at its limit,
+# about 2.5 MB), and a bigger one is refused before it costs seconds to parse.
 MAX_PART_BYTES = {"xl/sharedstrings.xml": 8 * 1024 * 1024, "xl/styles.xml": 4 * 1024 * 1024}
+MAX_SHEET_BYTES = 6 * 1024 * 1024
 MAX_ZIP_ENTRIES = 500
 SHEET_COLUMNS = {INSTRUCTIONS: 2, SOURCES: len(SOURCE_COLUMNS) + 10, LISTS: 2}
 _ODS = b"application/vnd.oasis.opendocument"
@@ -73,14 +77,16 @@ def open_workbook(path: Path) -> Opened:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         refuse("is not an .xlsx workbook (an .xlsx file is a zip archive; this is not one)")
     # Python's zipfile never returns more than an entry's declared size, so checking the
-    # declared sizes here bounds what openpyxl can unpack (a zip bomb is refused unopened).
+    # declared sizes here bounds what openpyxl can unpack (a zip bomb is refused unopened), and
+    # the size of each part bounds the time it takes to parse.
     if len(entries) > MAX_ZIP_ENTRIES:
         refuse(f"holds {len(entries):,} parts; a workbook has far fewer (the limit is {MAX_ZIP_ENTRIES})")
     unpacked = sum(e.file_size for e in entries)
     if unpacked > MAX_UNPACKED_BYTES:
         refuse(f"would unpack to {unpacked:,} bytes; the limit is {MAX_UNPACKED_BYTES:,} bytes")
     for entry in entries:
-        limit = MAX_PART_BYTES.get(entry.filename.lower())
+        part = entry.filename.lower()
+        limit = MAX_SHEET_BYTES if part.startswith("xl/worksheets/") and part.endswith(".xml") else MAX_PART_BYTES.get(part)
         if limit is not None and entry.file_size > limit:
             refuse(f"its part {entry.filename} would unpack to {entry.file_size:,} bytes; a self-assessment workbook's is far smaller (the limit is {limit:,})")
     names = [e.filename.lower() for e in entries]

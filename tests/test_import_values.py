@@ -122,3 +122,12 @@ def test_cells_beyond_the_template_are_not_read(run_line, template, tmp_path):
         text(wb["Sources"], "A1048576", "stray")
 
     assert imported(run_line, fill(template, tmp_path / "far.xlsx", change), tmp_path) == EXPECTED
+
+
+def test_a_sheet_too_big_to_parse_quickly_is_refused_unread(run_line, template, tmp_path, monkeypatch):
+    from scorecard import selfassess
+
+    book = fill(template, tmp_path / "big.xlsx")
+    monkeypatch.setattr(selfassess, "MAX_SHEET_BYTES", 10_000)
+    lines = import_fails(run_line, book, tmp_path)
+    assert len(lines) == 1 and "its part xl/worksheets/sheet2.xml would unpack to" in lines[0] and "the limit is 10,000" in lines[0]
