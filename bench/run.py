@@ -203,7 +203,7 @@ def machine() -> str:
     return (
         f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB; {platform.platform()}; Python {platform.python_version()}; "
         f"scorecard {__version__}, "
-        + ", ".join(f"{name} {version(name)}" for name in ("pydantic", "jsonschema", "jsonschema-rs", "openpyxl", "jinja2"))
+        + ", ".join(f"{name} {version(name)}" for name in ("pydantic", "jsonschema", "jsonschema-rs", "XlsxWriter", "openpyxl", "jinja2"))
     )
 
 

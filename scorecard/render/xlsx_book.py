@@ -35,7 +35,6 @@ PERCENT = '0.0"%"'  # the cell holds the percent itself (94.4), as in scorecard.
 MAX_LINKS = 65_530  # links Excel allows on one sheet; any more are written as plain text
 MAX_URL = 2_079  # the longest link Excel accepts
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
-_RICH = re.compile(r"\A<r>.*</r>\Z", re.S)  # what XlsxWriter would take for rich-text XML
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 Value = t.Union[str, int, float, bool, None]
@@ -189,6 +188,7 @@ class Sheet:
         self.widths = [float(w) for w in widths]
         self.row = -1  # the last row added (0-based)
         self.links = 0
+        self._look: dict[str, tuple[t.Any, t.Any, float, bool]] = {}  # style -> formats and how it wraps
         for column, size in enumerate(self.widths):
             ws.set_column(column, column, size)
 
@@ -205,18 +205,18 @@ class Sheet:
         spans to merge; the height is worked out from the wrapped text, or is `fixed` a line."""
         self.row += 1
         r = self.row
-        spans = dict(merge)
+        spans = dict(merge) if merge else None
         lines = 1
         one = styles if isinstance(styles, str) else None
         for c, value in enumerate(values):
             style = one or styles[c]
             if type(value) is Styled:
                 value, style = value
-            if isinstance(value, str):
-                last = spans.get(c, c)
-                lines = max(lines, self.put(r, c, value, style, last))
-            elif value is not None or c in spans or style != "plain":
-                self.put(r, c, value, style, spans.get(c, c))
+            if value is None and style == "plain" and not (spans and c in spans):
+                continue  # an empty, unstyled cell is no cell
+            n = self.put(r, c, value, style, spans.get(c) if spans else None)
+            if n > lines:
+                lines = n
         if fixed is not None:
             self.ws.set_row(r, fixed * lines)
         elif lines > 1:
@@ -224,32 +224,35 @@ class Sheet:
         return r
 
     def put(self, r: int, c: int, value: Value, style: str, last: int | None = None) -> int:
-        """Write one cell (merged across to column `last`); returns the lines its text needs."""
+        """Write one cell (merged across to column `last`); returns the lines its text needs.
+        This runs once a cell of the biggest sheets: it keeps to plain lookups."""
         ws = self.ws
-        lines = 1
-        if isinstance(value, str):
+        look = self._look.get(style)
+        if look is None:
+            settings = STYLES.get(style, {})
+            wrapped = style.startswith("#") or bool(settings.get("text_wrap"))
+            # A larger font fits fewer characters on a line; bold ones are wider.
+            factor = (SIZE / settings.get("font_size", SIZE)) if wrapped else 0.0
+            look = self._look[style] = (self.book.format(style), self.book.format(style, True), factor, bool(settings.get("bold")))
+        fmt, quoted, factor, bold = look
+        if last is not None and last > c:
+            ws.merge_range(r, c, r, last, "", fmt)
+        if type(value) is str:
             if not value.isprintable():  # printable text holds nothing to clean
                 value = clean(value)
-            fmt = self.book.format(style, value.startswith(FORMULA_STARTS))
-            settings = STYLES.get(style, {})
-            if style.startswith("#") or settings.get("text_wrap"):
-                scale = SIZE / settings.get("font_size", SIZE)  # a larger font fits fewer characters
-                lines = lines_needed(value, self.width(c, last if last is not None else c) * scale, bool(settings.get("bold")))
-            if last is not None and last > c:
-                ws.merge_range(r, c, r, last, "", fmt)
+            if value.startswith(FORMULA_STARTS):
+                fmt = quoted
+            lines = lines_needed(value, (self.width(c, last) if last is not None else self.widths[c] if c < len(self.widths) else 9) * factor, bold) if factor else 1
             if style == "link" and is_link(value) and len(value) <= MAX_URL and self.links < MAX_LINKS:
                 self.links += 1
                 ws.write_url(r, c, value, fmt, string=value)
-            elif _RICH.match(value):
+            elif value.startswith("<r>") and value.endswith("</r>"):
                 # XlsxWriter passes text shaped like rich-text XML through unescaped; as a rich
                 # string of plain pieces it is escaped like any other text.
                 ws.write_rich_string(r, c, value[0], value[1], value[2:], fmt)
             else:
                 ws.write_string(r, c, value, fmt)
             return lines
-        fmt = self.book.format(style)
-        if last is not None and last > c:
-            ws.merge_range(r, c, r, last, "", fmt)
         if value is None:
             ws.write_blank(r, c, None, fmt)
         elif isinstance(value, bool):
@@ -258,7 +261,7 @@ class Sheet:
             ws.write_number(r, c, value, fmt)
         else:
             raise TypeError(f"sheet {ws.name!r}: cannot write {value!r}, a {type(value).__name__}")
-        return lines
+        return 1
 
     def title_block(self, heading: str, lines: t.Sequence[str], span: int) -> None:
         """The sheet's heading and lines of explanation, each merged across `span` columns and
