@@ -149,6 +149,10 @@ def test_every_body_name_on_the_summary_prints_whole(printed):
         region = next(w for w in page if w.text == "Region" and abs(w.y - body.y) < 2)
         words = sorted((w for w in page if body.x - 1 <= w.x < region.x - 1 and w.y > body.y + 1), key=lambda w: (round(w.y), w.x))
         column += " " + " ".join(w.text for w in words)
+        # a row too short for its name lets the name's last line print over the next row's
+        overlaps = [(a.text, b.text) for a in words for b in words
+                    if a is not b and a.y < b.y and b.y < a.y2 - 1 and a.x < b.x2 and b.x < a.x2]
+        assert not overlaps, overlaps
     column = re.sub(r"-\s+", "-", column)  # a name broken after a hyphen ("Stoke-on-" / "Trent")
     names = [b.name for b in loaded.register.bodies.values()]
     assert len(names) == 42  # the whole register of the bundled round

@@ -98,14 +98,30 @@ def sheet_title(wanted: str, taken: t.Iterable[str]) -> str:
 
 
 def lines_needed(text: str, width: float, bold: bool = False) -> int:
-    """Roughly how many lines wrapped text takes in a column `width` units wide. Measured in
-    LibreOffice with DejaVu Sans standing in for Arial: a line of 10 pt text holds about 1.25
-    characters a unit of width once words are wrapped, bold text about 1.1; a little less is
-    assumed, so that an estimate errs towards room to spare rather than clipped text."""
+    """How many lines wrapped text takes in a column `width` units wide, wrapping word by word as
+    a spreadsheet does (a long word pushes the whole of itself onto the next line). Measured in
+    LibreOffice with DejaVu Sans standing in for Arial: a line of 10 pt text holds about 1.2
+    characters a unit of width, bold text about 1.05; a little less is assumed, so that an
+    estimate errs towards room to spare rather than clipped text."""
     per_line = max(int(width * (1.0 if bold else 1.15)) - 1, 1)
     if len(text) <= per_line and "\n" not in text:
         return 1
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    total = 0
+    for part in text.split("\n"):
+        if len(part) <= per_line:
+            total += 1
+            continue
+        lines, used = 1, 0
+        for word in part.split(" "):
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                lines, used = lines + 1, 0
+            if size > per_line:  # broken across lines
+                lines += (size - 1) // per_line
+                size = (size - 1) % per_line + 1
+            used = size if not used else used + 1 + size
+        total += lines
+    return total
 
 
 def height(lines: int) -> float:
