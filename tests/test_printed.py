@@ -98,9 +98,26 @@ def printed(tmp_path_factory) -> dict[str, t.Any]:
     calibration = Book("calibration", None, "Calibration")
     calibration.sheet("S", [20]).add(["Calibration"])
     (root / "calibration.xlsx").write_bytes(calibration.bytes())
-    to_pdf([out / "scorecard.xlsx", body, template, root / "calibration.xlsx"], root / "pdf", root / "profile")
+    scotland = root / "scotland"
+    from scorecard.resources import data_dir
+
+    result = CliRunner().invoke(cli, ["score", str(data_dir("evidence") / "scotland-illustrative-2025"), "--out", str(scotland), "--format", "xlsx", "-q"])
+    assert result.exit_code == 0, result.output
+    (scotland / "scorecard.xlsx").rename(scotland / "scotland.xlsx")
+    to_pdf([out / "scorecard.xlsx", body, template, root / "calibration.xlsx", scotland / "scotland.xlsx"], root / "pdf", root / "profile")
     book = openpyxl.load_workbook(out / "scorecard.xlsx", read_only=True)
-    return {"root": root, "out": out, "body": body, "sheets": book.sheetnames, "pdf": root / "pdf"}
+    return {"root": root, "out": out, "body": body, "sheets": book.sheetnames, "pdf": root / "pdf",
+            "scotland": openpyxl.load_workbook(scotland / "scotland.xlsx", read_only=True).sheetnames}
+
+
+def test_the_scottish_scorecard_prints_every_sheet_on_a4(printed):
+    pdf = printed["pdf"] / "scotland.pdf"
+    all_pages = pages(pdf)
+    counts = collections.Counter(header_sheet(p, printed["scotland"]) for p in all_pages)
+    (KEPT / "scotland-pages.json").write_text(json.dumps({"total": len(all_pages), **counts}, indent=2) + "\n")
+    assert set(counts) == set(printed["scotland"]) and len(all_pages) <= PAGE_LIMIT, counts
+    assert {(round(w), round(h)) for w, h in pdf_size(pdf)} <= {(595, 842), (842, 595)}
+    keep_pngs(pdf, "scotland", [1])
 
 
 def test_the_scorecard_prints_on_a4_within_the_page_limit(printed):
