@@ -118,6 +118,14 @@ def test_the_scottish_scorecard_prints_every_sheet_on_a4(printed):
     assert set(counts) == set(printed["scotland"]) and len(all_pages) <= PAGE_LIMIT, counts
     assert {(round(w), round(h)) for w, h in pdf_size(pdf)} <= {(595, 842), (842, 595)}
     keep_pngs(pdf, "scotland", [1])
+    # its nine-character codes print whole, each a word of its own beside the body's name
+    import csv as csv_module
+    from scorecard.resources import data_dir
+
+    with open(data_dir("rubrics") / "registers" / "nhs-scotland-health-boards.csv", newline="", encoding="utf-8") as f:
+        codes = {row["code"] for row in csv_module.DictReader(f)}
+    summary = {w.text for p in all_pages if header_sheet(p, printed["scotland"]) == "Summary" for w in p}
+    assert len(codes) == 14 and codes <= summary, codes - summary
 
 
 def test_the_scorecard_prints_on_a4_within_the_page_limit(printed):

@@ -11,7 +11,7 @@ import typing as t
 from scorecard.render.csv_ import answer_text
 from scorecard.render.words import OUTCOME_WORDS, RESPONSE_WORDS, id_in_words
 from scorecard.render.xlsx_book import Book, Value
-from scorecard.render.xlsx_sheets import round_lines, section_name
+from scorecard.render.xlsx_sheets import code_width, round_lines, section_name
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
 from scorecard.rubric import Rubric
 
@@ -49,7 +49,7 @@ def change(book: Book, scorecard: Scorecard, rubric: Rubric, only: OrganisationR
     bands = {b.id: b.label for b in rubric.bands}
     flags = {f.id: f.title or id_in_words(f.id) for f in rubric.flags}
     n = len(rubric.sections)
-    st = book.sheet("Change", [6, 20, 22, 10, 10, 8, 8, 8, 16, 12, 12] + [9] * n + [18, 18, 26, 11], footer=footer)
+    st = book.sheet("Change", [code_width([only] if only else scorecard.organisations), 20, 22, 10, 10, 8, 8, 8, 16, 12, 12] + [9] * n + [18, 18, 26, 11], footer=footer)
     texts = [
         f"Round {after.round} ({after.title or after.round}; rubric {after.rubric} {after.rubric_version}; register {after.register_name or 'the rubric’s'}) "
         f"compared with round {before.round} ({before.title or before.round}; rubric {before.rubric} {before.rubric_version}; register {before.register_name or 'the rubric’s'}).",
@@ -106,7 +106,7 @@ def _answer(rubric: Rubric, criterion_id: str, outcome: str | None, value: t.Any
 
 
 def replies(book: Book, scorecard: Scorecard, rubric: Rubric, bodies: t.Sequence[OrganisationResult], footer: str = "") -> None:
-    st = book.sheet("Replies", [6, 20, 10, 44, 8, 34, 8, 22, 22], footer=footer)
+    st = book.sheet("Replies", [code_width(bodies), 20, 10, 44, 8, 34, 8, 22, 22], footer=footer)
     st.title_block("Replies: the bodies' answers to their assessments", [*round_lines(scorecard),
         "A body may reply to its assessment. Where the assessor revised answers because of a reply, "
         "the answer before the revision is shown beside the answer now, with the assessor's reason."], span=9)

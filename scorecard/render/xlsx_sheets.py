@@ -54,6 +54,11 @@ def round_lines(scorecard: Scorecard) -> list[str]:
     return texts
 
 
+def code_width(bodies: t.Iterable[OrganisationResult], least: float = 6) -> float:
+    """A Code column as wide as the longest code (the Scottish ones have nine characters)."""
+    return max([least, *(len(o.code) + 1.5 for o in bodies)])
+
+
 def section_name(sec: Section) -> str:
     return sec.short_title or sec.title
 
@@ -75,7 +80,7 @@ def answer_words(rubric: Rubric, result: CriterionResult) -> str:
 
 def summary(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
     n = len(rubric.sections)
-    st = book.sheet("Summary", [5, 6, 26, 13, 8, 15] + [11] * n + [6, 24])
+    st = book.sheet("Summary", [5, code_width(scorecard.organisations), 26, 13, 8, 15] + [11] * n + [6, 24])
     st.title_block("Summary", [*round_lines(scorecard), HOW_TO_READ], span=8 + n)
     names = ["Rank", "Code", "Body", "Region", "Overall %", "Band"] + [f"{section_name(s)} %" for s in rubric.sections]
     names += ["Flags", "Categories"]
@@ -142,7 +147,7 @@ def national(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
 
 def section(book: Book, scorecard: Scorecard, rubric: Rubric, sec: Section) -> None:
     capped = any(f.cap and f.cap.section == sec.id for f in rubric.flags)
-    lead = [5, 6, 24, 8] + ([13] if capped else [])
+    lead = [5, code_width(scorecard.organisations), 24, 8] + ([13] if capped else [])
     st = book.sheet(section_name(sec), lead + [6, 17] * len(sec.criteria))
     lines = [*round_lines(scorecard), f"Weight {sec.weight:g}. {sec.summary or ''}".strip()]
     lines += [f"{c.id}: {c.question} (up to {c.max_points:g} points, weight {c.weight:g})" for c in sec.criteria]
@@ -174,8 +179,8 @@ def section(book: Book, scorecard: Scorecard, rubric: Rubric, sec: Section) -> N
 def evidence(book: Book, scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None = None, footer: str = "") -> None:
     """One row per body and criterion, under a heading row per body (its name would make every
     row three lines deep)."""
-    st = book.sheet("Evidence", [7, 9, 26, 22, 6, 5, 60, 12], footer=footer)
     bodies = [only] if only else scorecard.organisations
+    st = book.sheet("Evidence", [code_width(bodies, 7), 9, 26, 22, 6, 5, 60, 12], footer=footer)
     if only is None and too_big(scorecard):
         st.title_block("Evidence", [*round_lines(scorecard), _left_out(scorecard)], span=8)
         return
@@ -201,7 +206,7 @@ def sources(book: Book, scorecard: Scorecard, only: OrganisationResult | None = 
     bodies = [only] if only else scorecard.organisations
     if only is None and too_big(scorecard):
         return
-    st = book.sheet("Sources", [6, 18, 12, 36, 10, 56, 26], footer=footer)
+    st = book.sheet("Sources", [code_width(bodies), 18, 12, 36, 10, 56, 26], footer=footer)
     st.title_block("Sources", [*round_lines(scorecard),
         "Every document an answer rests on, once per body: the Evidence sheet names it by its id."], span=7)
     rows = ([o.code, o.name, s.id, s.title, s.date, s.reference, Styled(s.url, "link") if is_link(s.url) else s.url]
@@ -210,7 +215,7 @@ def sources(book: Book, scorecard: Scorecard, only: OrganisationResult | None = 
 
 
 def flags(book: Book, scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None = None, footer: str = "") -> None:
-    st = book.sheet("Flags", [6, 22, 26, 9, 60, 16], footer=footer)
+    st = book.sheet("Flags", [code_width([only] if only else scorecard.organisations), 22, 26, 9, 60, 16], footer=footer)
     titles = {f.id: f.title or id_in_words(f.id) for f in rubric.flags}
     sections = {s.id: section_name(s) for s in rubric.sections}
     rows = [
