@@ -55,7 +55,7 @@ def round_lines(scorecard: Scorecard) -> list[str]:
 
 
 def code_width(bodies: t.Iterable[OrganisationResult], least: float = 6) -> float:
-    """A Code column as wide as the longest code (the Scottish ones have nine characters)."""
+    """A Code column as wide as the longest code (some registers use nine-character codes)."""
     return max([least, *(len(o.code) + 1.5 for o in bodies)])
 
 
