@@ -456,3 +456,33 @@ def test_a_big_round_leaves_its_evidence_rows_to_the_csv_and_says_so(tiny, monke
     text = " ".join(str(v) for row in cells(book["Evidence"]) for v in row if v)
     assert "scorecard.csv" in text and "5 bodies" in text and "Code" not in [c.value for c in book["Evidence"]["A"]]
     assert len(files["scorecard.csv"].decode("utf-8-sig").splitlines()) == 16  # every row is still in the CSV
+
+
+@pytest.mark.parametrize("url, linked", [
+    ("https://example.org/a", True), ("http://example.org/a", True), ("HTTPS://EXAMPLE.ORG/A", True),
+    ("javascript:alert(1)", False), ("file:///etc/passwd", False), ("=HYPERLINK(\"x\")", False), ("mailto:a@b.c", False), (None, False),
+])
+def test_only_http_links_are_clickable(url, linked):
+    ws = _one_sheet(lambda st: st.add([Styled(url, "link"), "x"]))["S"]
+    assert ws["A1"].value == url
+    assert (ws["A1"].hyperlink is not None) == linked
+    if linked:
+        assert ws["A1"].hyperlink.target == url
+
+
+def test_a_row_may_be_as_wide_as_excel_allows_and_panes_sit_under_the_main_header():
+    values = [f"v{k}" for k in range(1, 801)]
+
+    def fill(st):
+        st.add(values)  # widths for the first three only: the rest default
+        for k in range(5):
+            st.add([f"line {k}"])
+        st.table(["x", "y"], [["a", "b"]], main=False)  # a side table: no panes, no filter
+        st.blank()
+        st.table(["Main", "table"], [["c", "d"], ["e", "f"]])
+
+    ws = _one_sheet(fill)["S"]
+    assert ws["ZZ1"].value == "v702" and ws["AAA1"].value == "v703" and ws.cell(row=1, column=800).value == "v800"
+    assert ws["A10"].value == "Main" and ws.freeze_panes == "A11"
+    assert ws.auto_filter.ref == "A10:B12" and ws.print_title_rows == "$10:$10"
+    assert [ws.cell(row=r, column=1).value for r in (2, 6, 7, 8, 11, 12)] == ["line 0", "line 4", "x", "a", "c", "e"]
