@@ -244,6 +244,7 @@ def score(
     from scorecard.evidence import evidence_files, load_round
     from scorecard.output import write_all
     from scorecard.render import render_files
+    from scorecard.areas import overlay_for
 
     if out_dir.exists() and not out_dir.is_dir():
         raise click.UsageError(f"--out {out_dir} is a file; give a folder")
@@ -268,6 +269,10 @@ def score(
         gc.freeze()
         if compare_dir is not None:
             scorecard = _with_changes(Path(compare_dir), compare_rubric_ref, loaded, scorecard)
+        areas = overlay_for(loaded)  # the register's area overlay, if it has one
+        if areas is not None:
+            scorecard = scorecard.model_copy(update={"areas": areas})
+
         def rendered() -> t.Iterator[tuple[str, bytes]]:
             # scorecard.json (over 100 MB at 10,000 bodies) is held until the next file is staged;
             # rendered last, it is not held while the other formats render.

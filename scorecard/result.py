@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scorecard.areas import AreaOverlay
 from scorecard.evidence import Baseline, Reply, Source
 
 
@@ -245,4 +246,6 @@ class Scorecard(_Model):
     summary: Summary
     # Set only when the round is compared with an earlier one; absent otherwise.
     changes: Changes | None = Field(default=None, exclude_if=lambda value: value is None)
+    # The register's area overlay (scorecard.areas), when it has one; absent otherwise.
+    areas: AreaOverlay | None = Field(default=None, exclude_if=lambda value: value is None)
 
