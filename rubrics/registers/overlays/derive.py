@@ -46,7 +46,7 @@ SPLIT_BY_LOCAL_AUTHORITY: dict[str, dict[str, str]] = {
 UNNAMED_PART = {"E07000209"}
 
 # Short labels for the six ICBs opened in 2026 (the 2022 layout gives the others theirs).
-NEW_LABELS = {"S1Y5D": "CEA", "D7T5G": "ESX", "T6Y0W": "N&S", "Z9B2Z": "WNL", "S0E4D": "TV", "S9B9J": "S&S"}
+NEW_LABELS = {"S1Y5D": "CEA", "D7T5G": "ESX", "T6Y0W": "N&S", "Z9B2Z": "WNL", "S0E4D": "TV", "S9B9J": "SSX"}
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
