@@ -33,6 +33,7 @@ MAX_OVERLAY_BYTES = 20 * 1024 * 1024
 AREA_COLUMNS = ("area_code", "area_name", "representative", "body", "share", "estimated")
 SUM_TOLERANCE = 0.01  # slivers left out of a published overlap make shares sum a little under 1
 LAYOUTS = ("odd-r", "even-r")  # pointy-topped hexes, rows shifted alternately
+SITE_PAGES = ("index", "methodology", "style", "site")  # the site's own files (render/html.py)
 
 
 class _Model(BaseModel):
@@ -119,6 +120,8 @@ def load_overlay(folder: Path, register: Register) -> AreaOverlay | None:
     if not meta_path.is_file():
         return None
     meta = _meta(meta_path)
+    if meta.page in SITE_PAGES or meta.page in {code.lower() for code in register.bodies}:
+        raise InvalidInput([Problem(str(meta_path), "/page", f"page {meta.page!r} would replace another page of the site; choose another name")])
     shares = _shares(folder / meta.areas_file, register)
     layout = _layout(folder / meta.map_file, register, meta) if meta.map_file else None
     fields = meta.model_dump(exclude={"areas_file", "map_file", "map_attribution", "map_note"})

@@ -17,7 +17,7 @@ import click
 
 from scorecard import __version__
 from scorecard.problems import InvalidInput, Problem
-from scorecard.render import DEFAULT_FORMATS, PER_ORGANISATION_FORMAT, RENDERER_BY_FORMAT
+from scorecard.render import AREAS_FORMAT, DEFAULT_FORMATS, PER_ORGANISATION_FORMAT, RENDERER_BY_FORMAT
 from scorecard.resources import data_dir
 
 if t.TYPE_CHECKING:
@@ -36,7 +36,8 @@ _FORMAT_OPTION = click.option(
     "formats",
     type=click.Choice(FORMATS),
     multiple=True,
-    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}).",
+    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}, and {AREAS_FORMAT} "
+    "with xlsx when the register has an area overlay).",
 )
 
 
@@ -251,6 +252,9 @@ def score(
     evidence = _evidence_paths([evidence_dir] if evidence_dir else [])
     loaded = _load_rubric(rubric_ref, evidence)
     chosen = list(formats or DEFAULT_FORMATS)
+    areas = overlay_for(loaded)  # the register's area overlay, if it has one
+    if areas is not None and "xlsx" in chosen and AREAS_FORMAT not in chosen:
+        chosen.append(AREAS_FORMAT)  # its CSV goes beside scorecard.csv
     if per_organisation:
         if PER_ORGANISATION_FORMAT not in RENDERER_BY_FORMAT:
             raise click.UsageError("--per-organisation needs the Excel writer, which this build lacks")
@@ -269,7 +273,6 @@ def score(
         gc.freeze()
         if compare_dir is not None:
             scorecard = _with_changes(Path(compare_dir), compare_rubric_ref, loaded, scorecard)
-        areas = overlay_for(loaded)  # the register's area overlay, if it has one
         if areas is not None:
             scorecard = scorecard.model_copy(update={"areas": areas})
 

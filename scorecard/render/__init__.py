@@ -30,7 +30,9 @@ RENDERER_BY_FORMAT: dict[str, str] = {
 
 # What `scorecard score` writes when no --format is given; other formats are asked for by name
 # (or by an option such as --per-organisation).
-DEFAULT_FORMATS: tuple[str, ...] = tuple(f for f in ("json", "xlsx", "html", "areas") if f in RENDERER_BY_FORMAT)
+DEFAULT_FORMATS: tuple[str, ...] = tuple(f for f in ("json", "xlsx", "html") if f in RENDERER_BY_FORMAT)
+# Written with `xlsx` (beside scorecard.csv) when the register has an area overlay.
+AREAS_FORMAT = "areas"
 PER_ORGANISATION_FORMAT = "xlsx-per-organisation"
 
 

@@ -6,21 +6,18 @@ from __future__ import annotations
 
 import typing as t
 
-from scorecard.areas import AreaOverlay
+from scorecard.areas import SITE_PAGES, AreaOverlay
 from scorecard.problems import InvalidInput, Problem
 from scorecard.render.area_rows import share_words
 from scorecard.render.hexmap import hex_map
 from scorecard.render.html_view import View, percent
 from scorecard.result import OrganisationResult, Scorecard
 
-# Names the site's own files take (html.py); an overlay's page may not take one of them.
-_TAKEN = {"index", "methodology", "style", "site"}
-
-
 def area_page_name(areas: AreaOverlay, pages: t.Mapping[str, str]) -> str:
-    """The overlay's page file; InvalidInput if it would collide with another page of the site."""
+    """The overlay's page file; InvalidInput if it would collide with another page of the site
+    (checked when the overlay is loaded too; this guards an overlay built in code)."""
     folded = areas.page.lower()
-    if folded in _TAKEN or folded in {code.lower() for code in pages}:
+    if folded in SITE_PAGES or folded in {code.lower() for code in pages}:
         raise InvalidInput([Problem("overlay.json", "/page", f"page {areas.page!r} would replace another page of the site; choose another name")])
     return f"{areas.page}.html"
 

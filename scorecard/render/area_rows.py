@@ -1,8 +1,8 @@
 """The area overlay as rows: one per area and body, for the mail-merge CSV, the workbooks' area
 sheets and the site. Pure: a Scorecard in, rows out; no file is read or written here.
 
-Every heading comes from the overlay's and the rubric's own words ("Constituency", "MP", the
-organisation label), so the engine names no framework. Values are raw: the CSV writer here and
+Every heading comes from the overlay's and the rubric's own words (its area and representative
+labels, the organisation label), so the engine names no framework. Values are raw: the CSV writer here and
 any workbook writer neutralise formula-like text as they do for every other cell.
 """
 
@@ -37,6 +37,16 @@ def share_words(share: AreaShare) -> str:
     """A share for reading: "all", or a percent with one decimal; "(estimated)" where it is."""
     text = "all" if share.share >= 0.9995 else f"{share.share * 100:.1f}%"
     return text + (" (estimated)" if share.estimated else "")
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def long_date(iso: str) -> str:
+    """2026-04-03 -> 3 April 2026 (the overlay's as-of date is checked to be YYYY-MM-DD)."""
+    year, month, day = iso.split("-")
+    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}" if 1 <= int(month) <= 12 else iso
 
 
 def _slug(words: str) -> str:
@@ -104,7 +114,7 @@ def notes(scorecard: Scorecard, rubric: Rubric) -> list[str]:
     return [
         f"{upper_first(areas.area_label_plural)} and their {areas.representative_label}s, with the share of each "
         f"{areas.area_label} served by each {rubric.organisation_label}.",
-        f"{areas.representative_label}s as of {areas.as_of}: check for changes since.",
+        f"{areas.representative_label}s as of {long_date(areas.as_of)} ({areas.as_of}): check for changes since.",
         f"Source: {areas.source}",
         *areas.attribution,
     ]

@@ -18,6 +18,7 @@ import jinja2
 from scorecard.engine import FORMULA_IN_WORDS
 from scorecard.problems import InvalidInput, Problem
 from scorecard.render.area_pages import AreaView
+from scorecard.render.area_rows import long_date
 from scorecard.render.html_view import (
     KIND_WORDS,
     RESPONSE_WORDS,
@@ -83,7 +84,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(http_url=http_url, number=number, percent=percent, plural=plural, upper_first=upper_first)
+    env.filters.update(http_url=http_url, number=number, percent=percent, plural=plural, upper_first=upper_first,
+                       long_date=long_date)
     return env
 
 

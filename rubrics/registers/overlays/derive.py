@@ -144,17 +144,19 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(sorted(rows, key=lambda r: (r["area_name"], r["body"])))
 
 
-def main(reference: Path) -> None:
+def main(reference: Path, out: Path = HERE) -> None:
     changes = read_csv(REGISTERS / "icb-changes-2026.csv")
     layout = json.loads((reference / "maps" / "nhs-icb-2022.hexjson").read_text("utf-8"))
     old = rows_2022(reference)
-    write_csv(HERE / "icbs-2022" / "areas.csv", old)
-    write_csv(HERE / "icbs-2026" / "areas.csv", rows_2026(old, reference, changes))
+    write_csv(out / "icbs-2022" / "areas.csv", old)
+    write_csv(out / "icbs-2026" / "areas.csv", rows_2026(old, reference, changes))
     kept = {code: {"n": h["n"], "q": h["q"], "r": h["r"]} for code, h in sorted(layout["hexes"].items())}
-    (HERE / "icbs-2022" / "map.hexjson").write_text(json.dumps({"layout": layout["layout"], "hexes": kept}, indent=1) + "\n", "utf-8")
+    (out / "icbs-2022" / "map.hexjson").write_text(json.dumps({"layout": layout["layout"], "hexes": kept}, indent=1) + "\n", "utf-8")
     new = layout_2026(layout, changes, read_csv(REGISTERS / "icbs-2026.csv"))
-    (HERE / "icbs-2026" / "map.hexjson").write_text(json.dumps(new, indent=1) + "\n", "utf-8")
+    (out / "icbs-2026" / "map.hexjson").write_text(json.dumps(new, indent=1) + "\n", "utf-8")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/reference"))
+    if len(sys.argv) not in (2, 3):
+        raise SystemExit("usage: derive.py REFERENCE_FOLDER [OUTPUT_FOLDER]")
+    main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) == 3 else HERE)
