@@ -120,7 +120,7 @@
   controls.appendChild(input);
   var hint = document.createElement("p");
   hint.className = "status";
-  hint.textContent = "Type part of a name: the " + noun + ", the person or the body.";
+  hint.textContent = controls.getAttribute("data-hint") || "";
   controls.appendChild(hint);
   input.addEventListener("input", function () {
     var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);

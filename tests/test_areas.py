@@ -277,8 +277,8 @@ def test_map_on_the_national_page(foi_2023):
     for href, _ in links:
         assert (foi_2023 / "site" / href).is_file()
     names = dict((h, n) for h, n in links)
-    assert names["QJK.html"] == "NHS Devon: Little or nothing in place, 0.0%"
-    assert names["QOP.html"] == "NHS Greater Manchester: No score (did not reply)"
+    assert names["QJK.html"] == "NHS Devon (DEV): Little or nothing in place, 0.0%"
+    assert names["QOP.html"] == "NHS Greater Manchester (MAN): No score (did not reply)"
     assert text.index('class="hexmap"') < text.index('id="meaning"')  # the picture before the method
 
 

@@ -56,7 +56,7 @@ def hex_map(scorecard: Scorecard, view: View, pages: t.Mapping[str, str], layout
             "label": h.label,
             "figure": percent(organisation.percent) if band is not None else "no score",
             "href": pages.get(h.body) if organisation else None,
-            "name": f"{name}: {status}",
+            "name": f"{name} ({h.label}): {status}" if h.label != name else f"{name}: {status}",
             "fill": band["fill"] if band else f"url(#{HATCH_ID})",
             "ink": band["text"] if band else "#0B0C0C",
             "scored": band is not None,
