@@ -17,13 +17,14 @@ Overlay text is untrusted like evidence: the renderers escape it and neutralise 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import math
 import typing as t
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scorecard.loaders import decode_text, read_bytes
 from scorecard.problems import InvalidInput, Problem, pointer
@@ -63,8 +64,8 @@ class MapLayout(_Model):
     note: str | None = None
 
 
-class OverlayMeta(_Model):
-    """overlay.json as written; every label is the register's own word, never the engine's."""
+class OverlayWords(_Model):
+    """What overlay.json says of the areas; every label is the register's own word, never the engine's."""
 
     area_label: str = Field(min_length=1, max_length=60)
     area_label_plural: str = Field(min_length=1, max_length=60)
@@ -75,24 +76,26 @@ class OverlayMeta(_Model):
     as_of: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     source: str = Field(min_length=1)
     attribution: list[str] = []
+
+    @field_validator("as_of")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        datetime.date.fromisoformat(value)  # ValueError (a 13th month, a 30 February) is reported by pydantic
+        return value
+
+
+class OverlayMeta(OverlayWords):
+    """overlay.json as written: the words, and the files beside it."""
+
     areas_file: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     map_file: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     map_attribution: str | None = None
     map_note: str | None = None
 
 
-class AreaOverlay(_Model):
+class AreaOverlay(OverlayWords):
     """What the outputs show; `scorecard.json` carries it under "areas" (without the map)."""
 
-    area_label: str
-    area_label_plural: str
-    representative_label: str
-    title: str
-    page: str
-    csv: str
-    as_of: str
-    source: str
-    attribution: list[str]
     shares: list[AreaShare]
     map: MapLayout | None = Field(default=None, exclude=True)
 
@@ -124,7 +127,7 @@ def load_overlay(folder: Path, register: Register) -> AreaOverlay | None:
         raise InvalidInput([Problem(str(meta_path), "/page", f"page {meta.page!r} would replace another page of the site; choose another name")])
     shares = _shares(folder / meta.areas_file, register)
     layout = _layout(folder / meta.map_file, register, meta) if meta.map_file else None
-    fields = meta.model_dump(exclude={"areas_file", "map_file", "map_attribution", "map_note"})
+    fields = meta.model_dump(include=set(OverlayWords.model_fields))
     return AreaOverlay(**fields, shares=shares, map=layout)
 
 

@@ -36,8 +36,7 @@ _FORMAT_OPTION = click.option(
     "formats",
     type=click.Choice(FORMATS),
     multiple=True,
-    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}, and {AREAS_FORMAT} "
-    "with xlsx when the register has an area overlay).",
+    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}; with xlsx also {AREAS_FORMAT}: the register's area overlay as CSV, if it has one).",
 )
 
 
@@ -252,9 +251,8 @@ def score(
     evidence = _evidence_paths([evidence_dir] if evidence_dir else [])
     loaded = _load_rubric(rubric_ref, evidence)
     chosen = list(formats or DEFAULT_FORMATS)
-    areas = overlay_for(loaded)  # the register's area overlay, if it has one
-    if areas is not None and "xlsx" in chosen and AREAS_FORMAT not in chosen:
-        chosen.append(AREAS_FORMAT)  # its CSV goes beside scorecard.csv
+    areas = overlay_for(loaded)  # the register's area overlay, if any: its CSV goes with xlsx
+    chosen += [AREAS_FORMAT] if areas is not None and "xlsx" in chosen and AREAS_FORMAT not in chosen else []
     if per_organisation:
         if PER_ORGANISATION_FORMAT not in RENDERER_BY_FORMAT:
             raise click.UsageError("--per-organisation needs the Excel writer, which this build lacks")
@@ -273,9 +271,7 @@ def score(
         gc.freeze()
         if compare_dir is not None:
             scorecard = _with_changes(Path(compare_dir), compare_rubric_ref, loaded, scorecard)
-        if areas is not None:
-            scorecard = scorecard.model_copy(update={"areas": areas})
-
+        scorecard = scorecard.model_copy(update={"areas": areas}) if areas is not None else scorecard
         def rendered() -> t.Iterator[tuple[str, bytes]]:
             # scorecard.json (over 100 MB at 10,000 bodies) is held until the next file is staged;
             # rendered last, it is not held while the other formats render.

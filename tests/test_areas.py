@@ -191,6 +191,7 @@ def test_register_without_overlay_writes_no_areas(tmp_path, run_line):
         ("area_code,area_name,body,share\nW1,One,AAA,1\n", {}, "has no column representative, estimated"),
         ("area_code,area_name,representative,body,share,estimated\nW1,One,P,AAA,1,\n", {"page": "../up"}, "/page"),
         ("area_code,area_name,representative,body,share,estimated\nW1,One,P,AAA,1,\n", {"as_of": "April"}, "/as_of"),
+        ("area_code,area_name,representative,body,share,estimated\nW1,One,P,AAA,1,\n", {"as_of": "2025-02-30"}, "/as_of"),
         ("area_code,area_name,representative,body,share,estimated\nW1,One,P,AAA,1,\n", {"page": "index"}, "would replace another page"),
         ("area_code,area_name,representative,body,share,estimated\nW1,One,P,AAA,1,\n", {"page": "aaa"}, "would replace another page"),
     ],

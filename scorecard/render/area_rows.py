@@ -122,7 +122,13 @@ def notes(scorecard: Scorecard, rubric: Rubric) -> list[str]:
 
 def sheet(scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None = None) -> AreaSheet | None:
     """The area sheet of scorecard.xlsx (every area) or of one body's workbook (`only`: its
-    areas); None when the register has no overlay, so no sheet is added."""
+    areas); None when the register has no overlay, so no sheet is added.
+
+    A workbook writer shows `title` as the sheet's name (31 characters at most already), then
+    each of `notes` on a line of its own (what the data is, the as-of date, the source, the
+    attribution the licences require), then `headings` and `rows`. In one body's workbook the
+    same lines go on its first sheet, below the body's result. Cells are raw: text is written as
+    text with the writer's formula guard, `share` (0 to 1) and the percent as numbers."""
     areas = scorecard.areas
     if areas is None:
         return None
