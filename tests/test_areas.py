@@ -322,3 +322,21 @@ def test_sheet_rows_with_an_overlay(tmp_path):
     assert [r[0] for r in mine.rows] == ["W2", "W1"] or [r[0] for r in mine.rows] == ["W1", "W2"]
     assert {r[3] for r in mine.rows} == {"BBB"}
     assert all(r[9] == "organisations/BBB.xlsx" and r[10] == "2025-02-01" for r in mine.rows)
+
+
+def test_pages_with_the_overlay_stay_self_contained_with_unique_ids(foi_2023):
+    from test_html import Page
+
+    site = foi_2023 / "site"
+    local = {p.name for p in site.iterdir()}
+    for path in sorted(site.glob("*.html")):
+        page = Page(path.read_text("utf-8"))
+        assert not any("style" in attrs for _, attrs in page.tags), f"{path.name}: inline style (the CSP forbids it)"
+        ids = [attrs["id"] for _, attrs in page.tags if attrs.get("id")]
+        assert len(ids) == len(set(ids)), f"{path.name}: an id used twice"
+        for attrs in page.all("a"):
+            href = attrs["href"] or ""
+            if href.startswith(("https://", "http://")):
+                continue  # sources cited by the evidence and the rubric
+            assert href.startswith("#") and href[1:] in ids or href.split("#")[0] in local, f"{path.name}: {href}"
+        assert all(th.get("scope") in ("col", "row") for th in page.all("th")), path.name
