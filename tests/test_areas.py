@@ -267,7 +267,7 @@ def test_mps_csv_one_row_per_constituency_and_icb(foi_2023):
     devon = next(r for r in rows if r["constituency"] == "Tiverton and Minehead" and r["icb_code"] == "QJK")
     assert devon["share"] == "0.4576" and devon["workbook"] == "organisations/QJK.xlsx" and devon["mp_as_of"] == "2026-04-03"
     assert devon["band"] == "Little or nothing in place" and devon["percent"] == "0.0"
-    assert {r["band"] for r in rows if r["icb_code"] == "QOP"} == {"No score: did not reply"}
+    assert {r["band"] for r in rows if r["icb_code"] == "QOP"} == {"No score: had not replied by the time of the survey"}  # the round's own wording
     assert (foi_2023 / "mps.csv").read_bytes().count(b"\r\n") == 581
 
 
@@ -279,7 +279,7 @@ def test_map_on_the_national_page(foi_2023):
         assert (foi_2023 / "site" / href).is_file()
     names = dict((h, n) for h, n in links)
     assert names["QJK.html"] == "NHS Devon (DEV): Little or nothing in place, 0.0%"
-    assert names["QOP.html"] == "NHS Greater Manchester (MAN): No score (did not reply)"
+    assert names["QOP.html"] == "NHS Greater Manchester (MAN): No score (had not replied by the time of the survey)"
     assert text.index('class="hexmap"') < text.index('id="meaning"')  # the picture before the method
 
 

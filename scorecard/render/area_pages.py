@@ -8,7 +8,7 @@ import typing as t
 
 from scorecard.areas import SITE_PAGES, AreaOverlay
 from scorecard.problems import InvalidInput, Problem
-from scorecard.render.area_rows import share_words
+from scorecard.render.area_rows import response_words, share_words
 from scorecard.render.hexmap import hex_map
 from scorecard.render.html_view import View, percent
 from scorecard.result import OrganisationResult, Scorecard
@@ -43,7 +43,7 @@ class AreaView:
             "name": organisation.short_name if organisation else code,
             "href": self.pages.get(code) if organisation else None,
             "band": self.view.band(organisation) if organisation else None,
-            "response": self.view.organisation_row(organisation)["response"] if organisation else "Not assessed",
+            "response": response_words(self.view.scorecard, organisation) if organisation else "not assessed",
             "percent": percent(organisation.percent) if organisation else "–",
         }
 

@@ -14,6 +14,7 @@ import typing as t
 from scorecard.areas import AreaOverlay, AreaShare
 from scorecard.render import csv_
 from scorecard.render.html_view import RESPONSE_WORDS, band_styles, upper_first
+from scorecard.render.words import no_reply_words, period_in_words
 from scorecard.result import OrganisationResult, Scorecard
 from scorecard.rubric import Rubric
 
@@ -39,14 +40,17 @@ def share_words(share: AreaShare) -> str:
     return text + (" (estimated)" if share.estimated else "")
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-
-
 def long_date(iso: str) -> str:
-    """2026-04-03 -> 3 April 2026 (the overlay's as-of date is checked to be YYYY-MM-DD)."""
-    year, month, day = iso.split("-")
-    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}" if 1 <= int(month) <= 12 else iso
+    """2026-04-03 -> 3 April 2026 (the overlay's as-of date is checked to be a real date)."""
+    return period_in_words(iso, iso)
+
+
+def response_words(scorecard: Scorecard, organisation: OrganisationResult) -> str:
+    """Why a body has no score, as the rest of the outputs word it ("did not reply" or the
+    round's own wording, "refused to answer")."""
+    if organisation.response == "no-reply":
+        return no_reply_words(scorecard.round_info)
+    return RESPONSE_WORDS[organisation.response].lower()
 
 
 def _slug(words: str) -> str:
@@ -92,7 +96,7 @@ def rows(scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None =
                 organisation.name if organisation else share.body,
                 round(share.share, 4),
                 "yes" if share.estimated else "no",
-                _band_words(organisation, labels),
+                _band_words(scorecard, organisation, labels),
                 round(organisation.percent, 1) if organisation and organisation.percent is not None else None,
                 WORKBOOK_PATH.format(code=share.body) if organisation else None,
                 areas.as_of,
@@ -100,12 +104,12 @@ def rows(scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None =
     return out
 
 
-def _band_words(organisation: OrganisationResult | None, labels: dict[str, str]) -> str:
+def _band_words(scorecard: Scorecard, organisation: OrganisationResult | None, labels: dict[str, str]) -> str:
     if organisation is None:
         return "Not assessed"
     if organisation.band:
         return labels.get(organisation.band, organisation.band)
-    return f"No score: {RESPONSE_WORDS[organisation.response].lower()}"
+    return f"No score: {response_words(scorecard, organisation)}"
 
 
 def notes(scorecard: Scorecard, rubric: Rubric) -> list[str]:

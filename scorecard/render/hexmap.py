@@ -12,7 +12,8 @@ import math
 import typing as t
 
 from scorecard.areas import MapLayout
-from scorecard.render.html_view import RESPONSE_WORDS, View, number, percent
+from scorecard.render.area_rows import response_words
+from scorecard.render.html_view import View, number, percent
 from scorecard.result import Scorecard
 
 SIZE = 30.0  # circumradius of a hex, in SVG units
@@ -50,7 +51,7 @@ def hex_map(scorecard: Scorecard, view: View, pages: t.Mapping[str, str], layout
         elif band is not None:
             status, name = f"{band['label']}, {percent(organisation.percent)}", organisation.short_name
         else:
-            status, name = f"No score ({RESPONSE_WORDS[organisation.response].lower()})", organisation.short_name
+            status, name = f"No score ({response_words(scorecard, organisation)})", organisation.short_name
         hexes.append({
             "code": h.body,
             "label": h.label,
