@@ -244,6 +244,7 @@ def score(
     from scorecard.evidence import evidence_files, load_round
     from scorecard.output import write_all
     from scorecard.render import render_files
+    from scorecard.rounds.status import with_timeliness
     from scorecard.areas import overlay_for
 
     if out_dir.exists() and not out_dir.is_dir():
@@ -271,7 +272,9 @@ def score(
         gc.freeze()
         if compare_dir is not None:
             scorecard = _with_changes(Path(compare_dir), compare_rubric_ref, loaded, scorecard)
+        scorecard = with_timeliness(scorecard, evidence, loaded.register)  # only where the round has requests.csv
         scorecard = scorecard.model_copy(update={"areas": areas}) if areas is not None else scorecard
+
         def rendered() -> t.Iterator[tuple[str, bytes]]:
             # scorecard.json (over 100 MB at 10,000 bodies) is held until the next file is staged;
             # rendered last, it is not held while the other formats render.
@@ -505,6 +508,11 @@ def import_(workbook: Path, output: Path | None, force: bool, rubric_ref: str | 
     click.echo(f"Wrote {target}: {len(record['answers'])} of {len(rubric.criteria)} questions for {record['organisation']}, valid against {rubric.id} {rubric.version}.")
     if left:
         click.echo(f"Left blank (scored as not answered): {', '.join(left)}")
+
+
+from scorecard.cli_round import register_commands  # noqa: E402  (round, forms for every body, figures)
+
+register_commands(cli)
 
 
 def main() -> None:

@@ -69,8 +69,10 @@ def _names(codes: t.Sequence[str]) -> str:
 
 
 # Words that only present an answer: rewording a label or a level's descriptor changes no score
-# and no meaning of an answer, so it does not stop a criterion being compared.
-_PRESENTATION = frozenset({"label", "descriptor"})
+# and no meaning of an answer, so it does not stop a criterion being compared. Nor does naming
+# the published measure a number comes from (`measure`): the unit and the question say what the
+# number is, and `scorecard figures import` checks a measure against them.
+_PRESENTATION = frozenset({"label", "descriptor", "measure"})
 
 
 def _scoring(value: t.Any) -> t.Any:

@@ -235,6 +235,19 @@ class Changes(_Model):
     unmatched_before: list[str]  # earlier codes with no body in this round to compare with
 
 
+class Timeliness(_Model):
+    """How promptly the bodies answered the round's requests (from the round's requests.csv)."""
+
+    working_days: int  # the statutory limit counted against
+    as_of: str  # the day open requests were reckoned on
+    sent: int
+    in_time: int
+    late: list[str]  # answered after the limit
+    no_reply: list[str]  # no answer and past the limit on as_of
+    pending: list[str]  # no answer yet, but not yet due on as_of
+    not_in_time: int  # late + no_reply: "7 did not reply within 20 working days"
+
+
 class Scorecard(_Model):
     generator: Generator
     rubric: RubricInfo
@@ -246,6 +259,8 @@ class Scorecard(_Model):
     summary: Summary
     # Set only when the round is compared with an earlier one; absent otherwise.
     changes: Changes | None = Field(default=None, exclude_if=lambda value: value is None)
+    # Set only when the round folder holds a request tracker; absent otherwise.
+    timeliness: Timeliness | None = Field(default=None, exclude_if=lambda value: value is None)
     # The register's area overlay (scorecard.areas), when it has one; absent otherwise.
     areas: AreaOverlay | None = Field(default=None, exclude_if=lambda value: value is None)
 
