@@ -17,7 +17,7 @@ import click
 
 from scorecard import __version__
 from scorecard.problems import InvalidInput, Problem
-from scorecard.render import DEFAULT_FORMATS, PER_ORGANISATION_FORMAT, RENDERER_BY_FORMAT
+from scorecard.render import AREAS_FORMAT, DEFAULT_FORMATS, PER_ORGANISATION_FORMAT, RENDERER_BY_FORMAT
 from scorecard.resources import data_dir
 
 if t.TYPE_CHECKING:
@@ -36,7 +36,7 @@ _FORMAT_OPTION = click.option(
     "formats",
     type=click.Choice(FORMATS),
     multiple=True,
-    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}).",
+    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}; with xlsx also {AREAS_FORMAT}: the register's area overlay as CSV, if it has one).",
 )
 
 
@@ -244,12 +244,16 @@ def score(
     from scorecard.evidence import evidence_files, load_round
     from scorecard.output import write_all
     from scorecard.render import render_files
+    from scorecard.rounds.status import with_timeliness
+    from scorecard.areas import overlay_for
 
     if out_dir.exists() and not out_dir.is_dir():
         raise click.UsageError(f"--out {out_dir} is a file; give a folder")
     evidence = _evidence_paths([evidence_dir] if evidence_dir else [])
     loaded = _load_rubric(rubric_ref, evidence)
     chosen = list(formats or DEFAULT_FORMATS)
+    areas = overlay_for(loaded)  # the register's area overlay, if any: its CSV goes with xlsx
+    chosen += [AREAS_FORMAT] if areas is not None and "xlsx" in chosen and AREAS_FORMAT not in chosen else []
     if per_organisation:
         if PER_ORGANISATION_FORMAT not in RENDERER_BY_FORMAT:
             raise click.UsageError("--per-organisation needs the Excel writer, which this build lacks")
@@ -268,6 +272,9 @@ def score(
         gc.freeze()
         if compare_dir is not None:
             scorecard = _with_changes(Path(compare_dir), compare_rubric_ref, loaded, scorecard)
+        scorecard = with_timeliness(scorecard, evidence, loaded.register)  # only where the round has requests.csv
+        scorecard = scorecard.model_copy(update={"areas": areas}) if areas is not None else scorecard
+
         def rendered() -> t.Iterator[tuple[str, bytes]]:
             # scorecard.json (over 100 MB at 10,000 bodies) is held until the next file is staged;
             # rendered last, it is not held while the other formats render.
@@ -505,6 +512,11 @@ def import_(workbook: Path, output: Path | None, force: bool, rubric_ref: str | 
     click.echo(f"Wrote {target}: {len(record['answers'])} of {len(rubric.criteria)} questions for {record['organisation']}, valid against {rubric.id} {rubric.version}.")
     if left:
         click.echo(f"Left blank (scored as not answered): {', '.join(left)}")
+
+
+from scorecard.cli_round import register_commands  # noqa: E402  (round, forms for every body, figures)
+
+register_commands(cli)
 
 
 def main() -> None:

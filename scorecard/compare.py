@@ -10,8 +10,9 @@ The rules, in words (the README and the pages say the same):
 * A body split between later bodies is listed as split; its earlier result is never attributed to
   any of them, and a later body that took a part of it is compared only with its whole
   predecessors (the part is named as not counted).
-* Criteria are compared only where the id and the answer definition are the same in both rubric
-  versions, flags only where the id is in both; the rest are listed as left out. Percents are each
+* Criteria are compared only where the id, question, guidance and scoring of the answer are the
+  same in both rubric versions (labels and descriptors may be reworded), flags only where the id
+  is in both; the rest are listed as left out. Percents are each
   round's own, scored on its own rubric version.
 """
 
@@ -32,7 +33,7 @@ from scorecard.result import (
     SectionChange,
     SplitBody,
 )
-from scorecard.rubric import Rubric
+from scorecard.rubric import Criterion, Rubric
 from scorecard.succession import Predecessor, Succession
 
 # Changes smaller than this (in percentage points) show as "no change": percents are shown to one
@@ -46,8 +47,8 @@ METHOD = (
     "A body split between later bodies is shown as split: its earlier result is not attributed to "
     "any of them, and a later body that took a part of it is compared only with its whole "
     "predecessors. Percents are each round's own, scored on its own rubric version; criterion "
-    "changes and flags cover only criteria and flags whose id and definition are the same in both "
-    "versions. A change of less than 0.05 points is shown as no change."
+    "changes and flags cover only criteria whose question, guidance and scoring are the same in "
+    "both versions, and flags in both. A change of less than 0.05 points is shown as no change."
 )
 
 
@@ -67,6 +68,38 @@ def _names(codes: t.Sequence[str]) -> str:
     return ", ".join(codes[:-1]) + " and " + codes[-1]
 
 
+# Words that only present an answer: rewording a label or a level's descriptor changes no score
+# and no meaning of an answer, so it does not stop a criterion being compared. Nor does naming
+# the published measure a number comes from (`measure`): the unit and the question say what the
+# number is, and `scorecard figures import` checks a measure against them.
+_PRESENTATION = frozenset({"label", "descriptor", "measure"})
+
+
+def _scoring(value: t.Any) -> t.Any:
+    if isinstance(value, dict):
+        return {k: _scoring(v) for k, v in value.items() if k not in _PRESENTATION}
+    if isinstance(value, (list, tuple)):  # a model's dump keeps its tuples
+        return [_scoring(v) for v in value]
+    return value
+
+
+def _changed(before: Criterion, after: Criterion) -> str:
+    """What about a criterion changed between two versions, in words; empty when nothing did.
+
+    The definition is the question, the guidance (which says what counts as each answer) and how
+    the answer scores: the same reply read under changed guidance may get a different answer."""
+    parts = [
+        name
+        for name, same in (
+            ("question", before.question == after.question),
+            ("guidance", before.guidance == after.guidance),
+            ("answer definition", _scoring(before.answer.model_dump()) == _scoring(after.answer.model_dump())),
+        )
+        if not same
+    ]
+    return _names(parts)
+
+
 def comparable(before: Rubric, after: Rubric) -> tuple[list[str], list[LeftOut], list[str], list[LeftOut]]:
     """Criteria and flags that can be compared between two rubric versions, and those left out."""
     criteria: list[str] = []
@@ -75,8 +108,8 @@ def comparable(before: Rubric, after: Rubric) -> tuple[list[str], list[LeftOut],
         earlier = before.criteria.get(cid)
         if earlier is None:
             left.append(LeftOut(id=cid, reason=f"not in rubric version {before.version}"))
-        elif earlier[1].answer != criterion.answer:
-            left.append(LeftOut(id=cid, reason=f"its answer definition changed between versions {before.version} and {after.version}"))
+        elif changed := _changed(earlier[1], criterion):
+            left.append(LeftOut(id=cid, reason=f"its {changed} changed between versions {before.version} and {after.version}"))
         else:
             criteria.append(cid)
     left += [LeftOut(id=cid, reason=f"not in rubric version {after.version}") for cid in before.criteria if cid not in after.criteria]

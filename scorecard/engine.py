@@ -6,7 +6,8 @@ The formula, in words (the README says the same):
   (`boolean`), max_points x options chosen / options offered (`multi`), the band's points for the
   value (`number`, bands) or max_points x (bodies with a worse value + half the others with the
   same value) / (bodies with a value - 1) (`number`, rank). An answer that is not held, refused or not answered earns 0 of its maximum;
-  `not-applicable` leaves the criterion out of the maximum.
+  `not-applicable`, and a criterion the round did not ask about (`not_assessed` in round.json),
+  leave the criterion out of the maximum.
 * A section's percent is 100 x the weighted mean of points / max_points over the criteria that
   apply, weighted by criterion weight. A raised flag with a cap lowers the section to the cap.
 * The overall percent is the mean of the section percents weighted by section weight (sections in
@@ -22,26 +23,14 @@ from __future__ import annotations
 
 import bisect
 import functools
-import statistics
 import typing as t
 from fractions import Fraction
 
 from scorecard import __version__, collector
 from scorecard.evidence import AnswerEntry, Record, RoundInfo
 from scorecard.register import Register
-from scorecard.result import (
-    CategoryCount,
-    CriterionResult,
-    FlagResult,
-    Generator,
-    OrganisationResult,
-    PublishedCount,
-    RoundSummary,
-    RubricInfo,
-    Scorecard,
-    SectionResult,
-    Summary,
-)
+from scorecard.result import CriterionResult, FlagResult, Generator, OrganisationResult, RubricInfo, Scorecard, SectionResult
+from scorecard.summary import as_float as _as_float, evidence_as_of, exact_order as _exact_order, not_assessed, round_summary, summary
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
 
 
@@ -53,7 +42,9 @@ FORMULA_IN_WORDS: tuple[str, ...] = (
     "maximum times the share of other bodies with a worse value (a body with the same value counts "
     "as half worse).",
     "An answer that is not held, refused or not given earns no points but still counts in the maximum. "
-    "A criterion marked not applicable, with a reason, is left out of the maximum.",
+    "A criterion marked not applicable, with a reason, is left out of the maximum. So is a criterion "
+    "the round did not ask about: it is shown as not assessed in this round, for every body, and the "
+    "round says on how many of the rubric's criteria it scores.",
     "A section's percent is the weighted average of points divided by maximum points over its criteria, "
     "times 100. A raised flag with a cap lowers that section's percent to the cap.",
     "The overall percent is the average of the section percents, weighted by section weight. Its band "
@@ -113,12 +104,14 @@ def _fraction(value: float | int) -> Fraction:
 
 
 _ZERO = Fraction(0)
+# Outcomes that leave a criterion out of the maximum, and their descriptor.
+_LEFT_OUT = {"not-applicable": "Not applicable", "not-assessed": "Not assessed in this round"}
 
 
 def score_answer(criterion: Criterion, answer: _Answer, ranks: _RankTable | None = None) -> _Scored:
     """Points and level descriptor for one answer; points None when not applicable."""
-    if answer.outcome == "not-applicable":
-        return _Scored(None, "Not applicable")
+    if answer.outcome in _LEFT_OUT:
+        return _Scored(None, _LEFT_OUT[answer.outcome])
     if answer.outcome != "answered":
         return _Scored(_ZERO, None)
     definition = criterion.answer
@@ -170,8 +163,10 @@ class _Scoring:
     a scorecard holds 220,000 criterion results, and the records they came from are let go.
     """
 
-    def __init__(self, rubric: Rubric, ranks: dict[str, _RankTable]) -> None:
+    def __init__(self, rubric: Rubric, ranks: dict[str, _RankTable], unasked: dict[str, str] | None = None) -> None:
         self.ids = tuple(rubric.criteria)
+        # Criteria the round did not ask about (not assessed, for everyone), with the round's reason.
+        self.unasked = unasked or {}
         self.sections = [
             (
                 section,
@@ -202,7 +197,9 @@ class _Scoring:
         out: dict[str, _Answer] = {}
         for criterion_id in self.ids:
             entry: AnswerEntry | None = record.answers.get(criterion_id)
-            if entry is None:
+            if criterion_id in self.unasked:
+                out[criterion_id] = _Answer("not-assessed", None)
+            elif entry is None:
                 out[criterion_id] = _Answer("not-answered", None)
             elif entry.outcome is not None:
                 out[criterion_id] = _Answer(self.share(entry.outcome), None)
@@ -249,10 +246,6 @@ def _mean(parts: t.Iterable[tuple[Fraction, Fraction]]) -> Fraction | None:
     return None if weights == 0 else Fraction(total * weights_under, total_under * weights)
 
 
-def _as_float(value: Fraction | None) -> float | None:
-    return None if value is None else float(value)
-
-
 def score(rubric: Rubric, records: t.Sequence[Record], register: Register, provenance: Provenance) -> Scorecard:
     """Score every record against the rubric. Records must already be validated (see evidence)."""
     with collector.paused():  # see scorecard.collector: a third of the scoring time at 10,000 bodies
@@ -262,7 +255,8 @@ def score(rubric: Rubric, records: t.Sequence[Record], register: Register, prove
 def _score(rubric: Rubric, records: t.Sequence[Record], register: Register, provenance: Provenance) -> Scorecard:
     ordered = sorted(records, key=lambda r: r.organisation)
     # Rank-scored criteria need every body's value before any body is scored.
-    scoring = _Scoring(rubric, _rank_tables(rubric, [r for r in ordered if r.response == "replied"]))
+    unasked = not_assessed(provenance.round_info)
+    scoring = _Scoring(rubric, _rank_tables(rubric, [r for r in ordered if r.response == "replied"]), unasked)
     share = scoring.share
 
     results: dict[str, dict[str, t.Any]] = {}
@@ -307,7 +301,7 @@ def _score(rubric: Rubric, records: t.Sequence[Record], register: Register, prov
                         max_points=plan.max_points,
                         descriptor=descriptor,
                         source=share(entry.source) if entry else None,
-                        note=entry.note if entry else None,
+                        note=entry.note if entry else scoring.unasked.get(plan.criterion.id),
                     )
                 )
                 if weighted is not None:
@@ -353,21 +347,12 @@ def _score(rubric: Rubric, records: t.Sequence[Record], register: Register, prov
         generator=Generator(name="scorecard", version=__version__),
         rubric=RubricInfo(id=rubric.id, version=rubric.version, title=rubric.title, sha256=provenance.rubric_sha256),
         round=ordered[0].round if ordered else "",
-        round_info=_round_summary(ordered, provenance.round_info),
+        round_info=round_summary(rubric, ordered, provenance.round_info),
         evidence_sha256=provenance.evidence_sha256,
-        evidence_as_of=max((r.assessed_on for r in ordered), default=None),
+        evidence_as_of=evidence_as_of(ordered, provenance.round_info),
         organisations=organisations,
-        summary=_summary(rubric, organisations, register, exact, provenance.round_info),
+        summary=summary(rubric, organisations, register, exact, provenance.round_info),
     )
-
-
-def _exact_order(percent: Fraction) -> tuple[float, Fraction]:
-    """A sort key giving the exact order of fractions, mostly by comparing floats.
-
-    Fractions compare in Python code, floats in C. Rounding to the nearest float never reverses
-    an order (at worst it makes two values equal), so the float decides and the exact value
-    breaks only float ties."""
-    return (float(percent), percent)
 
 
 def _competition_ranks(percents: dict[str, Fraction]) -> dict[str, int]:
@@ -378,51 +363,3 @@ def _competition_ranks(percents: dict[str, Fraction]) -> dict[str, int]:
         previous = ordered[position - 2] if position > 1 else None
         ranks[code] = ranks[previous[0]] if previous and previous[1] == percent else position
     return ranks
-
-
-def _round_summary(records: t.Sequence[Record], info: RoundInfo | None) -> RoundSummary:
-    return RoundSummary(
-        id=records[0].round if records else (info.round if info else ""),
-        title=info.title if info else None,
-        description=info.description if info else None,
-        illustrative=info.illustrative if info else False,
-        baselines=list(info.baselines) if info else [],
-    )
-
-
-def _summary(
-    rubric: Rubric,
-    organisations: list[OrganisationResult],
-    register: Register,
-    exact: dict[str, Fraction],
-    info: RoundInfo | None,
-) -> Summary:
-    replied = [o for o in organisations if o.response == "replied"]
-    published = {p.category: p for p in info.published} if info else {}
-    bands = {b.id: 0 for b in rubric.bands}
-    for organisation in replied:
-        if organisation.band is not None:
-            bands[organisation.band] += 1
-    assessed = {o.code for o in organisations}
-    return Summary(
-        organisations=len(organisations),
-        replied=len(replied),
-        refused=sum(o.response == "refused" for o in organisations),
-        no_reply=sum(o.response == "no-reply" for o in organisations),
-        not_assessed=sorted(code for code in register.bodies if code not in assessed),
-        # Sorted here in the exact order (quickly), the median's own sort has nothing left to do.
-        median_percent=_as_float(statistics.median(sorted(exact.values(), key=_exact_order))) if exact else None,
-        bands=bands,
-        categories=[
-            CategoryCount(
-                id=c.id,
-                title=c.title,
-                count=sum(c.id in o.categories for o in replied),
-                of=len(replied),
-                published=PublishedCount(count=published[c.id].count, of=published[c.id].of, source=published[c.id].source)
-                if c.id in published
-                else None,
-            )
-            for c in rubric.categories
-        ],
-    )

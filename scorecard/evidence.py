@@ -32,6 +32,7 @@ from scorecard.rubric import (
     Rubric,
 )
 from scorecard.resources import data_dir
+from scorecard.round_terms import Baseline, BaselineFigure, Date, NotAssessed, Published, Wording, round_checks  # noqa: F401 (re-exported)
 
 ROUND_FILE = "round.json"
 OUTCOMES = ("not-applicable", "not-held", "refused", "not-answered")
@@ -85,32 +86,15 @@ class Record(_Model):
     reply: Reply | None = None
 
 
-class Published(_Model):
-    category: str
-    count: int
-    of: int
-    source: str
-
-
-class BaselineFigure(_Model):
-    label: str
-    percent: float
-    category: str | None = None
-
-
-class Baseline(_Model):
-    title: str
-    source: str
-    year: int | None = None
-    figures: tuple[BaselineFigure, ...]
-
-
 class RoundInfo(_Model):
     round: str
     title: str
     description: str | None = None
     illustrative: bool = False
+    gathered_from: Date = None  # type: ignore[assignment]  # start of the gathering period (see round_terms)
     gathered_on: str | None = None  # when the evidence was gathered: picks the register in force
+    no_reply_wording: Wording = None  # type: ignore[assignment]  # the round's words for "did not reply"
+    not_assessed: tuple[NotAssessed, ...] = ()
     # or name that register outright ("register" would shadow BaseModel.register)
     register_name: str | None = Field(default=None, alias="register")
     published: tuple[Published, ...] = ()
@@ -361,6 +345,7 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
                 for i, item in enumerate(info.published):
                     if item.category not in categories:
                         problems.append(Problem(str(round_file), f"/published/{i}/category", f"the rubric has no category {item.category!r}"))
+                problems.extend(Problem(str(round_file), where, what) for where, what in round_checks(info, rubric, records))
         except InvalidInput as error:
             problems.extend(error.problems)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scorecard.areas import AreaOverlay
 from scorecard.evidence import Baseline, Reply, Source
 
 
@@ -42,9 +43,9 @@ _result = dataclass(frozen=True, slots=True)
 class CriterionResult:
     id: str
     section: str
-    outcome: t.Literal["answered", "not-applicable", "not-held", "refused", "not-answered"]
+    outcome: t.Literal["answered", "not-applicable", "not-held", "refused", "not-answered", "not-assessed"]
     value: t.Any
-    points: float | None  # None when not applicable: left out of the maximum
+    points: float | None  # None when not applicable or not assessed in the round: left out of the maximum
     max_points: float
     descriptor: str | None  # the level the answer reached, in plain words
     source: str | None
@@ -116,12 +117,30 @@ class Summary(_Model):
     categories: list[CategoryCount]
 
 
+class NotAssessedCriterion(_Model):
+    id: str
+    title: str | None
+    reason: str
+
+
 class RoundSummary(_Model):
     id: str
     title: str | None
     description: str | None
     illustrative: bool
     baselines: list[Baseline]
+    # When the evidence describes (the round's gathering period) and when it was encoded (the
+    # latest assessed_on): never the same thing, and only the first is the evidence date.
+    gathered_from: str | None = None
+    gathered_to: str | None = None
+    encoded_on: str | None = None
+    no_reply_wording: str | None = None
+    criteria: int = 0  # criteria in the rubric
+    criteria_scored: int = 0  # of which the round assessed (the rest are in not_assessed)
+    not_assessed: list[NotAssessedCriterion] = []
+    # The same facts in the words every output uses (scorecard.render.words).
+    dates_in_words: str = ""
+    coverage_in_words: str = ""
 
 
 # ---------------------------------------------------------------- comparing two rounds
@@ -216,6 +235,19 @@ class Changes(_Model):
     unmatched_before: list[str]  # earlier codes with no body in this round to compare with
 
 
+class Timeliness(_Model):
+    """How promptly the bodies answered the round's requests (from the round's requests.csv)."""
+
+    working_days: int  # the statutory limit counted against
+    as_of: str  # the day open requests were reckoned on
+    sent: int
+    in_time: int
+    late: list[str]  # answered after the limit
+    no_reply: list[str]  # no answer and past the limit on as_of
+    pending: list[str]  # no answer yet, but not yet due on as_of
+    not_in_time: int  # late + no_reply: "7 did not reply within 20 working days"
+
+
 class Scorecard(_Model):
     generator: Generator
     rubric: RubricInfo
@@ -227,4 +259,8 @@ class Scorecard(_Model):
     summary: Summary
     # Set only when the round is compared with an earlier one; absent otherwise.
     changes: Changes | None = Field(default=None, exclude_if=lambda value: value is None)
+    # Set only when the round folder holds a request tracker; absent otherwise.
+    timeliness: Timeliness | None = Field(default=None, exclude_if=lambda value: value is None)
+    # The register's area overlay (scorecard.areas), when it has one; absent otherwise.
+    areas: AreaOverlay | None = Field(default=None, exclude_if=lambda value: value is None)
 

@@ -88,6 +88,7 @@ class NumberAnswer(_Model):
     max_points: float
     scoring: t.Literal["bands", "rank"]
     bands: tuple[NumberBand, ...] = ()
+    measure: dict[str, t.Any] | None = None  # a published measure; read by scorecard/rounds/figures.py
 
 
 class BooleanLevel(_Model):
@@ -209,6 +210,7 @@ class Rubric(_Model):
     # "register" would shadow ABCMeta.register on the model class.
     register_name: str = Field(alias="register")
     organisation_label: str = "organisation"
+    request: dict[str, str] | None = None  # wording for the round's requests (scorecard/rounds/requests.py)
     governance: Governance | None = None
     sources: tuple[RubricSource, ...] = ()
     sections: tuple[Section, ...]

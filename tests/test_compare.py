@@ -296,3 +296,41 @@ def test_illustrative_round_says_so_everywhere() -> None:
         if "reply" in data:
             assert "ILLUSTRATIVE" in data["reply"]["text"] and "ILLUSTRATIVE" in data["reply"]["note"]
     assert sum("reply" in d for d in records) == 2
+
+
+def test_compare_across_rubric_versions_1_0_0_and_1_1_0(run_line, tmp_path: Path) -> None:
+    # foi-2023 answers 1.1.0 (bundled); the illustrative 2026 round answers 1.0.0 (archived).
+    archived = ROOT / "rubrics" / "archive" / "nhse-dfm-2023-1.0.0.yaml"
+    result = run_line(["compare", FOI, ILLUSTRATIVE, "--rubric", archived, "--out", tmp_path, "--format", "json"])
+    changes = json.loads((tmp_path / "scorecard.json").read_text("utf-8"))["changes"]
+    assert (changes["before"]["rubric_version"], changes["after"]["rubric_version"]) == ("1.1.0", "1.0.0")
+    left = {item["id"]: item["reason"] for item in changes["criteria_left_out"]}
+    # MC1's guidance (what counts as naming a class) changed; MC2 and SV5 are new in 1.1.0.
+    assert left == {
+        "MC1": "its guidance changed between versions 1.1.0 and 1.0.0",
+        "MC2": "not in rubric version 1.0.0",
+        "SV5": "not in rubric version 1.0.0",
+    }
+    assert "PL1" in changes["criteria_compared"] and not set(left) & set(changes["criteria_compared"])
+    assert all(c["id"] not in left for b in changes["bodies"] for c in b["criteria"])
+    assert "Criteria left out of the comparison: MC1 (its guidance changed" in result.stdout
+
+
+def test_rewording_labels_and_descriptors_does_not_stop_a_criterion_being_compared() -> None:
+    from scorecard.compare import comparable
+    from scorecard.rubric import load_rubric
+
+    rubric = load_rubric(ROOT / "rubrics" / "nhse-dfm-2023.yaml").rubric
+    section, criterion = rubric.criteria["PP4"]
+    options = tuple(o.model_copy(update={"label": f"Level {i}", "descriptor": "Reworded."}) for i, o in enumerate(criterion.answer.options))
+    reworded = criterion.model_copy(update={"answer": criterion.answer.model_copy(update={"options": options})})
+    rescored = criterion.model_copy(update={"answer": criterion.answer.model_copy(update={"options": (options[0].model_copy(update={"points": 9}), *options[1:])})})
+    for changed, compared in ((reworded, True), (rescored, False)):
+        sections = tuple(
+            s.model_copy(update={"criteria": tuple(changed if c.id == "PP4" else c for c in s.criteria)}) if s.id == section.id else s
+            for s in rubric.sections
+        )
+        later = rubric.model_copy(update={"version": "1.2.0", "sections": sections})
+        later.__dict__.pop("criteria", None)  # the cached lookup belongs to the copied rubric
+        criteria, left, _, _ = comparable(rubric, later)
+        assert ("PP4" in criteria) is compared, left

@@ -176,7 +176,7 @@ def test_ranked_indicator_reaches_best_and_worst(criterion: Criterion):
 
 def test_substance_misuse_only_earns_nothing_for_objective_one():
     best_other = {"SV3": "across-pathways", "SV4": "co-produced"}
-    result = run(record("QWU", {"SV1": "substance-misuse-only", "SV2": False, **best_other}))["QWU"]
+    result = run(record("QWU", {"SV1": "substance-misuse-only", "SV2": False, "SV5": "only-route", **best_other}))["QWU"]
     services = next(s for s in result.sections if s.id == "services")
     assert services.uncapped_percent and services.uncapped_percent > 0
     assert services.percent == 0 and services.capped_by == "substance-misuse-only"
@@ -184,21 +184,54 @@ def test_substance_misuse_only_earns_nothing_for_objective_one():
 
 
 def test_specialist_service_alongside_substance_misuse_is_capped_at_half():
-    result = run(record("QWU", {"SV1": "specialist-wide", "SV2": False, "SV3": "across-pathways", "SV4": "co-produced"}))["QWU"]
+    answers = {"SV1": "specialist-wide", "SV2": False, "SV3": "across-pathways", "SV4": "co-produced", "SV5": "named-provider"}
+    result = run(record("QWU", answers))["QWU"]
     assert section_percent(result, "services") == 50
     assert {"specialist-service", "substance-misuse-services"} <= set(result.categories)
 
 
+@pytest.mark.parametrize(
+    ("role", "counted"), [("none", False), ("mentioned", False), ("named-provider", True), ("only-route", True)]
+)
+def test_quoted_substance_misuse_services_follow_the_part_those_services_play(role, counted):
+    # 1.1.0: a drug-and-alcohol service mentioned as one route beside other help is not "quoted
+    # as the help"; SV1 and SV2 alone no longer decide the category.
+    result = run(record("QWU", {"SV2": False, "SV5": role}))["QWU"]
+    assert ("substance-misuse-services" in result.categories) is counted
+    assert "substance-misuse-services" not in run(record("QWU", {"SV1": "substance-misuse-only", "SV2": False}))["QWU"].categories
+
+
 def test_opioid_only_focus_earns_partial_coverage():
     opioid_only = run(record("QWU", {"MC1": ["opioids"]}))["QWU"]
-    with_gabapentinoids = run(record("QWU", {"MC1": ["opioids", "gabapentin", "pregabalin"]}))["QWU"]
-    with_benzodiazepines = run(record("QWU", {"MC1": ["opioids", "benzodiazepines"]}))["QWU"]
-    every_class = run(record("QWU", {"MC1": CLASSES}))["QWU"]
-    assert section_percent(opioid_only, "classes") == pytest.approx(100 / 6)
+    every_class = run(record("QWU", {"MC1": CLASSES, "MC2": "every-class"}))["QWU"]
+    # The classes section: MC1 (1 of 6 classes) and MC2 (unanswered), weight 1 each.
+    assert section_percent(opioid_only, "classes") == pytest.approx(100 * (1 / 6) / 2)
     assert section_percent(every_class, "classes") == 100
-    assert "mainly-opioids" in opioid_only.categories and "mainly-opioids" in with_gabapentinoids.categories
-    assert "mainly-opioids" not in with_benzodiazepines.categories and "mainly-opioids" not in every_class.categories
     assert "opioid-only-focus" in [f.id for f in opioid_only.flags]
+    # The category follows the main focus (MC2), not the classes ticked (MC1).
+    assert "mainly-opioids" not in opioid_only.categories
+
+
+@pytest.mark.parametrize(
+    ("focus", "counted"),
+    [("opioids", True), ("pain-management", True), ("several-classes", False), ("every-class", False), ("none-stated", False)],
+)
+def test_focused_on_opioids_follows_the_main_focus(focus, counted):
+    # Classes named in passing do not take an opioid-focused body out; "pain management" with no
+    # medicine named is read as opioids, as the category's description says.
+    result = run(record("QWU", {"MC1": ["benzodiazepines", "z-drugs", "opioids"], "MC2": focus}))["QWU"]
+    assert ("mainly-opioids" in result.categories) is counted
+    category = next(c for c in RUBRIC.categories if c.id == "mainly-opioids")
+    assert "pain management" in (category.description or "") and "as opioids" in (category.description or "")
+
+
+def test_a_focus_on_every_class_scores_highest():
+    answer = t.cast(ChoiceAnswer, RUBRIC.criteria["MC2"][1].answer)
+    points = {o.value: o.points for o in answer.options}
+    assert points["every-class"] == answer.max_points
+    assert points["every-class"] > points["several-classes"] > points["opioids"] > points["none-stated"]
+    assert all(o.label for o in answer.options)
+    assert all(o.label for o in t.cast(ChoiceAnswer, RUBRIC.criteria["SV5"][1].answer).options)
 
 
 def test_considering_differs_from_action_and_from_no_action():

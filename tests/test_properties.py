@@ -247,6 +247,43 @@ def test_a_body_does_not_depend_on_other_bodies_answers(case, data):
     assert mine.model_dump(exclude={"rank"}) == again.model_dump(exclude={"rank"})
 
 
+def _mentions(condition: t.Any, criterion_id: str) -> bool:
+    return criterion_id in json.dumps(condition, default=lambda o: o.__dict__ if hasattr(o, "__dict__") else str(o))
+
+
+@SETTINGS
+@given(rounds(), st.data())
+def test_a_criterion_not_assessed_scores_as_if_the_rubric_had_no_such_criterion(case, data):
+    """Declaring a criterion not assessed in the round (round.json) leaves it out of every body's
+    maximum: every percent equals, exactly, the one from the rubric without that criterion."""
+    from scorecard.evidence import RoundInfo
+
+    rubric, records = case
+    dropped = data.draw(st.sampled_from(list(rubric.criteria)))
+    assume(not any(_mentions(f.when, dropped) for f in rubric.flags) and not any(_mentions(c.when, dropped) for c in rubric.categories))
+    unanswered = json.loads(json.dumps(records))
+    for record in unanswered:
+        record["answers"].pop(dropped, None)
+    info = RoundInfo.model_validate({"round": "r", "title": "t", "not_assessed": [{"criterion": dropped, "reason": "Not asked."}]})
+    declared = score(rubric, [Record.model_validate(r) for r in unanswered], REGISTER, Provenance("0" * 64, "1" * 64, info))
+    sections = tuple(
+        s.model_copy(update={"criteria": tuple(c for c in s.criteria if c.id != dropped)}) for s in rubric.sections
+    )
+    smaller = rubric.model_copy(update={"sections": tuple(s for s in sections if s.criteria)})
+    smaller.__dict__.pop("criteria", None)  # the copied rubric's cached lookup is the old one
+    without = {o.code: o for o in run(smaller, unanswered).organisations}
+    assert declared.round_info.criteria_scored == len(rubric.criteria) - 1
+    for body in declared.organisations:
+        other = without[body.code]
+        assert (body.percent, body.band, body.rank) == (other.percent, other.band, other.rank)
+        kept = {s.id: s.percent for s in other.sections}
+        for section in body.sections:
+            assert section.percent == kept.get(section.id), section.id  # a section left empty has no percent
+        if body.response == "replied":
+            (result,) = [c for c in body.criteria if c.id == dropped]
+            assert (result.outcome, result.points) == ("not-assessed", None)
+
+
 # ---------------------------------------------------------------- invalid input reports, never raises
 
 json_values = st.recursive(

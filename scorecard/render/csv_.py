@@ -100,12 +100,13 @@ def _inert(value: t.Union[str, float, None]) -> t.Union[str, float]:
     return value
 
 
-def dumps(rows: t.Iterable[Row]) -> bytes:
+def dumps(rows: t.Iterable[Row], columns: t.Sequence[str] | None = None) -> bytes:
+    """The rows as CSV, with the Evidence columns unless other column names are given."""
     buffer = io.BytesIO()
     # Encoded as it is written, so the text is not held twice (as str and as bytes).
     text = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
     writer = csv.writer(text, lineterminator="\r\n")
-    names = [name for name, _ in EVIDENCE_COLUMNS]
+    names = list(columns) if columns is not None else [name for name, _ in EVIDENCE_COLUMNS]
     writer.writerow(names)
     writer.writerows([_inert(row[name]) for name in names] for row in rows)
     text.flush()

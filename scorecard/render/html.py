@@ -1,7 +1,8 @@
 """The `html` format: a static site under `site/` that works from a folder with no network.
 
 `site/index.html` (the national picture), `site/<CODE>.html` (one page per body),
-`site/methodology.html` (generated from the rubric), `site/style.css` and `site/site.js`.
+`site/methodology.html` (generated from the rubric), `site/style.css` and `site/site.js`; with
+a register's area overlay, also its page of every area (`site/<page>.html`, see area_pages).
 Templates live in `templates/` (package data). Evidence text is untrusted: autoescaping is on for
 every template, only http(s) URLs become links, and page names come from register codes that must
 match a strict pattern, so no code can name a file outside `site/`.
@@ -16,6 +17,8 @@ import jinja2
 
 from scorecard.engine import FORMULA_IN_WORDS
 from scorecard.problems import InvalidInput, Problem
+from scorecard.render.area_pages import AreaView
+from scorecard.render.area_rows import long_date
 from scorecard.render.html_view import (
     KIND_WORDS,
     RESPONSE_WORDS,
@@ -29,6 +32,7 @@ from scorecard.render.html_view import (
     upper_first,
 )
 from scorecard.resources import data_dir
+from scorecard.render.words import coverage_in_words, dates_in_words, no_reply_words
 from scorecard.result import Scorecard
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 
@@ -80,7 +84,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(http_url=http_url, number=number, percent=percent, plural=plural, upper_first=upper_first)
+    env.filters.update(http_url=http_url, number=number, percent=percent, plural=plural, upper_first=upper_first,
+                       long_date=long_date)
     return env
 
 
@@ -147,7 +152,10 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
     view = View(scorecard, rubric)
     env = environment()
     label = rubric.organisation_label
+    areas = AreaView(scorecard, view, names) if scorecard.areas is not None else None
     common = {
+        "areas": scorecard.areas,  # the register's area overlay, or None
+        "area_page": areas.page if areas else None,
         "scorecard": scorecard,
         "rubric": rubric,
         "label": label,
@@ -156,6 +164,10 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
         "response_words": RESPONSE_WORDS,
         "kind_words": KIND_WORDS,
         "severity_words": SEVERITY_WORDS,
+        # The round in words, as every output words it (scorecard.render.words).
+        "evidence_dates": dates_in_words(scorecard.round_info, scorecard.evidence_as_of),
+        "coverage_words": coverage_in_words(scorecard.round_info),
+        "no_reply_words": no_reply_words(scorecard.round_info),
     }
 
     def page(template: str, **context: t.Any) -> bytes:
@@ -192,6 +204,7 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
             refused=[o for o in organisations if o.response == "refused"],
             no_reply=[o for o in organisations if o.response == "no-reply"],
             change_counts=_change_counts(scorecard),
+            hexmap=areas.map if areas else None,
         ),
         f"{SITE}/methodology.html": page(
             "methodology.html",
@@ -203,6 +216,12 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
         f"{SITE}/style.css": stylesheet(rubric),
         f"{SITE}/site.js": (data_dir("templates") / "site.js").read_bytes(),
     }.items()
+    if areas is not None:
+        rows = areas.all_areas()
+        yield f"{SITE}/{areas.page}", page(
+            "areas.html", current="areas", page_title=f"{scorecard.areas.title}: {rubric.title}",
+            area_rows=rows, letters=areas.letters(rows),
+        )
     scored = sum(1 for o in organisations if o.rank is not None)  # once, not once a page
     for organisation in organisations:
         yield f"{SITE}/{names[organisation.code]}", page(
@@ -214,4 +233,5 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
             categories=[view.categories[c] for c in organisation.categories if c in view.categories],
             scored=scored,
             splits=[x for x in scorecard.changes.split if organisation.code in x.successors] if scorecard.changes else [],
+            body_areas=areas.of_body(organisation) if areas else [],
         )

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from scorecard.compare import UNCHANGED_BELOW
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
-from scorecard.render.words import answer_in_words
+from scorecard.render.words import answer_in_words, no_reply_words
 from scorecard.rubric import Rubric
 
 # Words for the values the evidence format uses; shown to readers instead of the raw codes.
@@ -34,6 +34,7 @@ OUTCOME_WORDS = {
     "not-held": "Information not held",
     "refused": "Refused",
     "not-answered": "Not answered",
+    "not-assessed": "Not assessed in this round",
 }
 SEVERITY_WORDS = {"concern": "Concern", "caveat": "Caveat", "note": "Note"}
 # Arrows beside a change; always followed by the change in words, never shown alone.
@@ -141,6 +142,7 @@ class View:
         ranks = collections.Counter(o.rank for o in scorecard.organisations if o.rank is not None)
         self.shared_ranks = {r for r, count in ranks.items() if count > 1}
         self.changes = {b.code: b for b in scorecard.changes.bodies} if scorecard.changes else {}
+        self.response_words = {**RESPONSE_WORDS, "no-reply": no_reply_words(scorecard.round_info, capital=True)}
         # (code, criterion) -> the answer in words before a revision made after the body's reply
         self.revised = {
             (o.code, cid): self.answer_words(cid, entry.outcome or "answered", entry.value)
@@ -200,7 +202,7 @@ class View:
             "org": organisation,
             "rank": self.rank(organisation),
             "band": self.band(organisation),
-            "response": RESPONSE_WORDS[organisation.response],
+            "response": self.response_words[organisation.response],
             "flag_titles": [self.flag_title(f.id) for f in organisation.flags],
             "change": self.change(organisation.code),
         }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import typing as t
 
 from scorecard.render.csv_ import answer_text
-from scorecard.render.words import OUTCOME_WORDS, RESPONSE_WORDS, id_in_words
+from scorecard.render.words import OUTCOME_WORDS, RESPONSE_WORDS, coverage_in_words, dates_in_words, id_in_words, no_reply_words
 from scorecard.render.xlsx_book import Book, Sheet, Styled, Value, is_link
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
 from scorecard.rubric import Rubric, Section
@@ -47,7 +47,7 @@ def round_lines(scorecard: Scorecard) -> list[str]:
     round_words = f"Round: {info.title} ({scorecard.round})" if info.title else f"Round: {scorecard.round}"
     texts = [
         f"{scorecard.rubric.title}, rubric {scorecard.rubric.id} version {scorecard.rubric.version}",
-        f"{round_words}. Evidence as of {scorecard.evidence_as_of or 'an unknown date'}.",
+        f"{round_words}. {dates_in_words(info, scorecard.evidence_as_of)}. {coverage_in_words(info)}.",
     ]
     if info.illustrative:
         texts.append("ILLUSTRATIVE ROUND: these records are examples, not findings about real bodies.")
@@ -63,11 +63,18 @@ def section_name(sec: Section) -> str:
     return sec.short_title or sec.title
 
 
-def band_cell(o: OrganisationResult, rubric: Rubric) -> Styled:
+def response_words(scorecard: Scorecard, o: OrganisationResult) -> str:
+    """The body's response in words; a body that did not reply in the round's own wording."""
+    if o.response == "no-reply":
+        return no_reply_words(scorecard.round_info, capital=True)
+    return RESPONSE_WORDS[o.response]
+
+
+def band_cell(scorecard: Scorecard, o: OrganisationResult, rubric: Rubric) -> Styled:
     """The band in words, on its colour (never colour alone)."""
     band = next((b for b in rubric.bands if b.id == o.band), None)
     if band is None:
-        return Styled(f"Not scored ({RESPONSE_WORDS[o.response].lower()})", "wrap")
+        return Styled(f"Not scored ({response_words(scorecard, o).lower()})", "wrap")
     return Styled(band.label, band.colour)
 
 
@@ -87,7 +94,7 @@ def summary(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
     styles = ["number", "plain", "wrap", "wrap", "percent", "wrap"] + ["percent"] * n + ["number", "wrap"]
     titles = {c.id: c.title for c in rubric.categories}
     rows = (
-        [o.rank, o.code, o.name, o.region, o.percent, band_cell(o, rubric)]
+        [o.rank, o.code, o.name, o.region, o.percent, band_cell(scorecard, o, rubric)]
         + [s.percent for s in o.sections]
         + [len(o.flags), "; ".join(titles.get(c, c) for c in o.categories)]
         for o in scorecard.organisations
@@ -119,7 +126,7 @@ def national(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
         ("Bodies with a record", s.organisations, "number"),
         ("Replied", s.replied, "number"),
         ("Refused", s.refused, "number"),
-        ("Did not reply", s.no_reply, "number"),
+        (no_reply_words(scorecard.round_info, capital=True), s.no_reply, "number"),
         ("In the register but not assessed", ", ".join(s.not_assessed) or "none", "wrap"),
         ("Median overall percent (bodies scored)", s.median_percent, "percent"),
     ]
@@ -141,7 +148,7 @@ def national(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
                 [row[:5] for row in baselines], ["wrap", "number", "wrap", "wrap", "percent"])
     st.blank()
     st.add(["Bodies that refused or did not reply"], "heading")
-    silent = [[o.code, o.name, RESPONSE_WORDS[o.response], o.assessed_on] for o in scorecard.organisations if o.response != "replied"]
+    silent = [[o.code, o.name, response_words(scorecard, o), o.assessed_on] for o in scorecard.organisations if o.response != "replied"]
     spanned(st, [("Code", 0, 0), ("Body", 1, 4), ("Response", 5, 6), ("Recorded on", 7, 7)], silent or [["none", None, None, None]])
 
 
@@ -170,7 +177,7 @@ def section(book: Book, scorecard: Scorecard, rubric: Rubric, sec: Section) -> N
             out.append(flag_titles.get(result.capped_by or "", result.capped_by))
         for c in sec.criteria:
             r = results.get(c.id)
-            out += [None, RESPONSE_WORDS[o.response]] if r is None else [r.points, answer_words(rubric, r)]
+            out += [None, response_words(scorecard, o)] if r is None else [r.points, answer_words(rubric, r)]
         return out
 
     st.table(names, (row(o) for o in scorecard.organisations), styles)
@@ -192,7 +199,7 @@ def evidence(book: Book, scorecard: Scorecard, rubric: Rubric, only: Organisatio
     styles = ["plain", "plain", "wrap", "wrap", "number", "number", "wrap", "wrap"]
     top = st.header(names)
     for o in bodies:
-        st.add([o.code, f"{o.name}: {RESPONSE_WORDS[o.response].lower()}"], "body", merge=[(1, 7)])
+        st.add([o.code, f"{o.name}: {response_words(scorecard, o).lower()}"], "body", merge=[(1, 7)])
         for r in o.criteria:
             criterion = rubric.criteria[r.id][1]
             st.add([o.code, r.id, criterion.title or criterion.question, answer_words(rubric, r), r.points, r.max_points, r.note, r.source],
