@@ -189,6 +189,8 @@ def test_a_body_workbook_names_the_body_on_every_page(printed):
     pdf = printed["pdf"] / f"{printed['body'].stem}.pdf"
     name = openpyxl.load_workbook(printed["body"], read_only=True).properties.title.split(":")[0]
     all_pages = pages(pdf)
+    KEPT.mkdir(exist_ok=True)
+    (KEPT / "body-pages.json").write_text(json.dumps({printed["body"].stem: len(all_pages)}) + "\n")
     assert 1 <= len(all_pages) <= 25
     for k, page in enumerate(all_pages, start=1):
         assert name in " ".join(w.text for w in page), k
