@@ -85,6 +85,7 @@ def printed(tmp_path_factory) -> dict[str, t.Any]:
 
     root = tmp_path_factory.mktemp("printed")
     shutil.rmtree(KEPT, ignore_errors=True)  # only this run's pages
+    KEPT.mkdir()
     out = root / "out"
     result = CliRunner().invoke(cli, ["score", "--out", str(out), "--format", "xlsx", "--per-organisation", "-q"])
     assert result.exit_code == 0, result.output
