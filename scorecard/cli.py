@@ -20,7 +20,7 @@ from scorecard.cli_inputs import UsageProblem, default_round as _default_round, 
 from scorecard.cli_inputs import load_rubric_for as _load_rubric
 from scorecard.problems import InvalidInput, Problem
 from scorecard.quoting import one_line_json, quote, shown
-from scorecard.render import DEFAULT_FORMATS, PER_ORGANISATION_FORMAT, RENDERER_BY_FORMAT
+from scorecard.render import AREAS_FORMAT, DEFAULT_FORMATS, PER_ORGANISATION_FORMAT, RENDERER_BY_FORMAT
 from scorecard.resources import data_dir
 
 if t.TYPE_CHECKING:
@@ -39,7 +39,7 @@ _FORMAT_OPTION = click.option(
     "formats",
     type=click.Choice(FORMATS),
     multiple=True,
-    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}).",
+    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}; with xlsx also {AREAS_FORMAT}: the register's area overlay as CSV, if it has one).",
 )
 
 
@@ -198,12 +198,15 @@ def score(
     from scorecard.cli_inputs import publish_scorecard, refuse_output_among_inputs
     from scorecard.render import render_files
     from scorecard.rounds.status import with_timeliness
+    from scorecard.areas import overlay_for
 
     if out_dir.exists() and not out_dir.is_dir():
         raise click.UsageError(f"--out {shown(out_dir)} is a file; give a folder")
     evidence = _evidence_paths([evidence_dir] if evidence_dir else [])
     loaded = _load_rubric(rubric_ref, evidence)
     chosen = list(formats or DEFAULT_FORMATS)
+    areas = overlay_for(loaded)  # the register's area overlay, if any: its CSV goes with xlsx
+    chosen += [AREAS_FORMAT] if areas is not None and "xlsx" in chosen and AREAS_FORMAT not in chosen else []
     if per_organisation:
         if PER_ORGANISATION_FORMAT not in RENDERER_BY_FORMAT:
             raise click.UsageError("--per-organisation needs the Excel writer, which this build lacks")
@@ -227,6 +230,8 @@ def score(
         if compare_dir is not None:
             scorecard = _with_changes(Path(compare_dir), compare_rubric_ref, loaded, scorecard)
         scorecard = with_timeliness(scorecard, evidence, loaded.register)  # only where the round has requests.csv
+        scorecard = scorecard.model_copy(update={"areas": areas}) if areas is not None else scorecard
+
         def rendered() -> t.Iterator[tuple[str, bytes]]:
             # scorecard.json (over 100 MB at 10,000 bodies) is held until the next file is staged;
             # rendered last, it is not held while the other formats render.
@@ -234,7 +239,8 @@ def score(
                 step()
                 yield from render_files(name, scorecard, loaded.rubric)
 
-        written = publish_scorecard(out_dir, rendered())  # file by file as rendered, swapped in whole
+        # file by file as rendered, swapped in whole; an area CSV of an earlier run goes with it
+        written = publish_scorecard(out_dir, rendered(), [f"{areas.csv}.csv"] if areas is not None else [])
         step()
     if quiet:
         return
@@ -374,9 +380,12 @@ def lint(path: Path) -> None:
       scorecard rubric lint rubrics/my-framework.yaml
     """
     from scorecard.rubric import load_rubric
+    from scorecard.rubric_lint import lint_warnings
 
     loaded = load_rubric(path)
     r = loaded.rubric
+    for where, message in lint_warnings(r):
+        click.echo(f"{path}: {where}: warning: {message}", err=True)
     click.echo(
         f"{path}: ok: {r.id} {r.version}, {len(r.sections)} sections, {len(r.criteria)} criteria, "
         f"{len(r.flags)} flags, {len(r.categories)} categories, {len(r.bands)} bands; "
@@ -393,9 +402,10 @@ def lint(path: Path) -> None:
 def template(code: str, rubric_ref: str | None, round_id: str, output: Path, force: bool) -> None:
     """Write a self-assessment workbook for one body to fill in, then `scorecard import` it.
 
-    The workbook has an Instructions sheet, an Answers sheet (one row per criterion, with
-    dropdowns built from the rubric) and a Sources sheet. Everything but the answer cells is
-    locked (no password), so the structure survives being filled in.
+    The workbook has an Instructions sheet, an Answers sheet (a block of rows per criterion:
+    the question, its guidance and what each answer means, with dropdowns built from the
+    rubric) and a Sources sheet; it prints on A4. Everything but the answer cells is locked
+    (no password), so the structure survives being filled in.
 
     \b
     Examples:

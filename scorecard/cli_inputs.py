@@ -95,7 +95,7 @@ def refuse_output_among_inputs(out: Path, inputs: t.Iterable[Path]) -> None:
             raise UsageProblem(f"--out {out} {how} the input {given}; write the scorecard to a folder of its own")
 
 
-def publish_scorecard(out: Path, files: t.Iterable[tuple[str, bytes]]) -> list[Path]:
+def publish_scorecard(out: Path, files: t.Iterable[tuple[str, bytes]], owned: t.Iterable[str] = ()) -> list[Path]:
     """Publish the files as the scorecard in out (scorecard.publish), telling the user what an
     interrupted earlier run left and what of the previous scorecard this one no longer has."""
     from scorecard.publish import Busy, publish
@@ -104,7 +104,7 @@ def publish_scorecard(out: Path, files: t.Iterable[tuple[str, bytes]]) -> list[P
         click.echo(f"scorecard: {shown(text)}", err=True)
 
     try:
-        written, retired = publish(out, files, note)
+        written, retired = publish(out, files, note, owned)
     except Busy:
         raise UsageProblem(
             f"another scorecard run is writing into {out} (it holds {out}/.scorecard.lock); wait for it to finish, or give another --out"

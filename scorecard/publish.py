@@ -1,7 +1,8 @@
 """Publishing a whole scorecard into --out: the previous one or the new one, never a mix.
 
 What scorecard owns in --out are the names it writes (scorecard.json, scorecard.xlsx,
-scorecard.csv, site/, organisations/); everything else there is the user's and is never touched.
+scorecard.csv, site/, organisations/, and a register's area CSV, named by the caller);
+everything else there is the user's and is never touched.
 A run:
 
 1. takes the lock `--out/.scorecard.lock` (a second run into the same --out stops with exit 2;
@@ -105,14 +106,15 @@ class Publication:
         for flush in self._flushes:
             flush.result()
 
-    def commit(self) -> tuple[list[Path], list[str]]:
-        """Swap the new scorecard in; return the files written and the owned names removed."""
+    def commit(self, owned: t.Iterable[str] = ()) -> tuple[list[Path], list[str]]:
+        """Swap the new scorecard in; return the files written and the owned names removed.
+        `owned` adds names this run's formats may write besides OWNED (a register's area CSV)."""
         try:
             self._flushed()
             for folder in sorted(self._folders, key=lambda p: len(p.parts), reverse=True):
                 fsync_folder(folder)
             fresh = sorted(os.listdir(self.work / "new"))
-            retired = sorted(n for n in set(OWNED) - set(fresh) if os.path.lexists(self.out / n))
+            retired = sorted(n for n in {*OWNED, *owned} - set(fresh) if os.path.lexists(self.out / n))
             journal = self.work / JOURNAL
             write_new(journal.with_suffix(".tmp"), json.dumps({"publish": fresh, "retire": retired}).encode())
             os.replace(journal.with_suffix(".tmp"), journal)
@@ -163,7 +165,8 @@ class Publication:
             shutil.rmtree(self.out, ignore_errors=True)
 
 
-def publish(out: Path, files: t.Iterable[tuple[str, bytes]], notes: t.Callable[[str], None]) -> tuple[list[Path], list[str]]:
+def publish(out: Path, files: t.Iterable[tuple[str, bytes]], notes: t.Callable[[str], None],
+            owned: t.Iterable[str] = ()) -> tuple[list[Path], list[str]]:
     """Write every file into a new scorecard in out and swap it in whole; see the module text."""
     publication = Publication(out, notes)
     try:
@@ -172,7 +175,7 @@ def publish(out: Path, files: t.Iterable[tuple[str, bytes]], notes: t.Callable[[
     except BaseException:
         publication.abort()
         raise
-    return publication.commit()
+    return publication.commit(owned)
 
 
 def _acquire(out: Path) -> int:

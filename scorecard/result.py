@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scorecard.areas import AreaOverlay
 from scorecard.evidence import Baseline, Reply, Source
 
 
@@ -260,4 +261,6 @@ class Scorecard(_Model):
     changes: Changes | None = Field(default=None, exclude_if=lambda value: value is None)
     # Set only when the round folder holds a request tracker; absent otherwise.
     timeliness: Timeliness | None = Field(default=None, exclude_if=lambda value: value is None)
+    # The register's area overlay (scorecard.areas), when it has one; absent otherwise.
+    areas: AreaOverlay | None = Field(default=None, exclude_if=lambda value: value is None)
 

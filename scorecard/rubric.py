@@ -41,6 +41,10 @@ class ChoiceOption(_Model):
     points: float
     descriptor: str
 
+    @property
+    def shown(self) -> str:  # what a person reads: the label, else the value in words (lint warns)
+        return self.label or self.value.replace("-", " ").replace("_", " ").capitalize()
+
 
 class ChoiceAnswer(_Model):
     type: t.Literal["choice"]
@@ -136,6 +140,7 @@ class Criterion(_Model):
 class Section(_Model):
     id: str
     title: str
+    short_title: str | None = None  # for a sheet tab (at most 31 characters)
     summary: str | None = None
     weight: float
     criteria: tuple[Criterion, ...]
@@ -257,8 +262,7 @@ def load_rubric(path: Path) -> LoadedRubric:
     data = read_bytes(path, MAX_RUBRIC_BYTES, "rubric")
     document = parse_yaml(data, name)
 
-    def at(where: str) -> int | None:
-        # The nearest enclosing node that has a line.
+    def at(where: str) -> int | None:  # the nearest enclosing node that has a line
         while where and where not in document.lines:
             where = where.rsplit("/", 1)[0]
         return document.lines.get(where)

@@ -96,3 +96,40 @@
     controls.appendChild(select);
   }
 }());
+
+// Progressive enhancement for the page of every area: a filter box over the table (by area,
+// representative or body). Without this script the whole table reads A to Z.
+(function () {
+  "use strict";
+  var table = document.getElementById("areas");
+  var controls = document.getElementById("area-filter-controls");
+  if (!table || !controls || !table.tBodies.length) { return; }
+  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  var status = document.getElementById("area-filter-status");
+  var noun = controls.getAttribute("data-noun") || "rows";
+  var texts = rows.map(function (row) { return row.textContent.replace(/\s+/g, " ").toLowerCase(); });
+  var label = document.createElement("label");
+  label.htmlFor = "area-filter";
+  label.textContent = "Filter";
+  var input = document.createElement("input");
+  input.type = "search";
+  input.id = "area-filter";
+  input.setAttribute("aria-describedby", "area-filter-status");
+  input.autocomplete = "off";
+  controls.appendChild(label);
+  controls.appendChild(input);
+  var hint = document.createElement("p");
+  hint.className = "status";
+  hint.textContent = controls.getAttribute("data-hint") || "";
+  controls.appendChild(hint);
+  input.addEventListener("input", function () {
+    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    rows.forEach(function (row, i) {
+      var match = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
+      row.hidden = !match;
+      if (match) { shown += 1; }
+    });
+    if (status) { status.textContent = words.length ? "Showing " + shown + " of " + rows.length + " " + noun + "." : ""; }
+  });
+}());

@@ -28,6 +28,14 @@ def test_run_reports_every_stage(tmp_path):
     out = tmp_path / "RESULTS.md"
     subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "6,9", "--runs", "1", "--out", str(out)], check=True, capture_output=True)
     report = out.read_text("utf-8")
-    for stage in ("validate", "score", "json", "xlsx", "html", "xlsx-floor", "html-floor", "command"):
+    for stage in ("validate", "score", "json", "xlsx", "workbook", "html", "xlsx-floor", "html-floor", "command"):
         assert f"| {stage} |" in report
     assert "Machine:" in report and "records/s" in report and "the openpyxl write-only floor" in report
+
+
+def test_import_benchmark_builds_workbooks_within_the_limits(tmp_path):
+    out = tmp_path / "IMPORTS.md"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "imports.py"), "--runs", "1", "--out", str(out)], check=True, capture_output=True)
+    report = out.read_text("utf-8")
+    for name in ("rows, to the unpacked limit", "dense, to the sheet limit", "strings", "problems"):
+        assert f"| {name} |" in report

@@ -1,4 +1,5 @@
-"""scorecard.xlsx, scorecard.csv and the per-body workbooks, read back with openpyxl."""
+"""scorecard.xlsx, scorecard.csv and the per-body workbooks, read back with openpyxl (the printed
+workbooks, read by LibreOffice, are tested in test_printed.py)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,7 @@ from scorecard.engine import FORMULA_IN_WORDS, Provenance, score
 from scorecard.evidence import load_round
 from scorecard.render import excel
 from scorecard.render.csv_ import EVIDENCE_COLUMNS
-from scorecard.render.excel_sheets import EVIDENCE_SHEET
-from scorecard.render.workbook import link, new_workbook, sheet_title
+from scorecard.render.xlsx_book import Book, Styled, sheet_title
 from scorecard.result import Scorecard
 from scorecard.rubric import Rubric, load_rubric
 
@@ -86,7 +86,23 @@ def header_row(ws, first: str) -> int:
 
 
 def test_sheets_in_reading_order(tiny_book):
-    assert tiny_book.sheetnames == ["Summary", "National summary", "Services", "Practice", "Evidence", "Flags", "Methodology"]
+    assert tiny_book.sheetnames == ["Summary", "National summary", "Services", "Practice", "Evidence", "Sources", "Flags", "Methodology"]
+
+
+def test_every_sheet_prints_as_a_document(tiny_book):
+    """A4, one page wide, over then down, gridlines not printed, the rubric and the sheet at the
+    head of every page and its number at the foot, one font family throughout."""
+    for ws in tiny_book.worksheets:
+        setup = ws.page_setup
+        assert setup.paperSize == 9 and setup.fitToWidth in (None, 1) and setup.fitToHeight == 0, ws.title  # 1 is the default
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.pageOrder == "overThenDown", ws.title
+        assert not ws.print_options.gridLines, ws.title
+        assert "Tiny test rubric" in ws.oddHeader.left.text and ws.oddHeader.right.text == "&A", ws.title
+        assert ws.oddFooter.right.text == "Page &P of &N", ws.title
+    assert tiny_book["National summary"].page_setup.orientation == "portrait"
+    assert tiny_book["Summary"].page_setup.orientation == "landscape"
+    fonts = {c.font.name for ws in tiny_book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    assert fonts == {"Arial"}
 
 
 def test_summary_one_row_per_body_with_frozen_filtered_printable_header(tiny, tiny_book):
@@ -94,13 +110,11 @@ def test_summary_one_row_per_body_with_frozen_filtered_printable_header(tiny, ti
     ws = tiny_book["Summary"]
     top = header_row(ws, "Rank")
     heads = [c.value for c in ws[top]]
-    assert heads == ["Rank", "Code", "Body", "Region", "Response", "Overall %", "Band", "Services %", "Practice %", "Flags", "Categories"]
+    assert heads == ["Rank", "Code", "Body", "Region", "Overall %", "Band", "Services %", "Practice %", "Flags", "Categories"]
     assert all(c.font.bold for c in ws[top])
     assert ws.freeze_panes == f"A{top + 1}"
-    assert ws.auto_filter.ref == f"A{top}:K{top + len(card.organisations)}"
+    assert ws.auto_filter.ref == f"A{top}:J{top + len(card.organisations)}"
     assert ws.print_title_rows == f"${top}:${top}"
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
     body_rows = [r for r in ws.iter_rows(min_row=top + 1, values_only=True) if r[1]]
     assert [r[1] for r in body_rows] == [o.code for o in card.organisations]
     assert ws.cell(row=1, column=1).value == "Summary"
@@ -113,75 +127,80 @@ def test_summary_percent_band_text_and_colour(tiny, tiny_book):
     ws = tiny_book["Summary"]
     top = header_row(ws, "Rank")
     first = card.organisations[0]
-    assert ws.cell(row=top + 1, column=6).value == pytest.approx(first.percent, rel=1e-12)
-    assert ws.cell(row=top + 1, column=6).number_format == '0.0"%"'
+    assert ws.cell(row=top + 1, column=5).value == pytest.approx(first.percent, rel=1e-12)
+    assert ws.cell(row=top + 1, column=5).number_format == '0.0"%"'
+    assert ws.cell(row=top + 1, column=5).alignment.horizontal == "center"  # never touching the next cell's text
     band = next(b for b in rubric.bands if b.id == first.band)
-    cell = ws.cell(row=top + 1, column=7)
+    cell = ws.cell(row=top + 1, column=6)
     assert cell.value == band.label
     assert cell.fill.fgColor.rgb == "FF" + band.colour.lstrip("#").upper()
     refused = next(r for r in range(top + 1, top + 6) if ws.cell(row=r, column=2).value == "EEE")
-    assert ws.cell(row=refused, column=6).value is None
-    assert ws.cell(row=refused, column=7).value == "not scored (refused)"
+    assert ws.cell(row=refused, column=5).value is None
+    assert ws.cell(row=refused, column=6).value == "Not scored (refused)"
     assert ws.cell(row=refused, column=1).value is None
+    assert {c.alignment.vertical for c in ws[top + 1]} == {"top"}  # one row reads along one line
 
 
 def test_national_summary_counts_published_figures_and_silent_bodies(tiny_book):
-    rows = cells(tiny_book["National summary"])
-    flat = [v for row in rows for v in row if v is not None]
-    category = next(r for r in rows if r[0] == "Has a service")
-    assert category[2:7] == [2, 3, "2 of 3", "2 of 3", "A test report"]
+    rows = [[v for v in row if v is not None] for row in cells(tiny_book["National summary"])]
+    flat = [v for row in rows for v in row]
+    category = next(r for r in rows if r and r[0] == "Has a service")
+    assert category[-3:] == ["2 of 3", "2 of 3", "A test report"]
     assert "Earlier survey" in flat and "Had a service" in flat
-    silent = {r[0]: r[2] for r in rows if r[0] in ("DDD", "EEE")}
-    assert silent == {"DDD": "did not reply", "EEE": "refused"}
-    assert next(r for r in rows if r[0] == "Good")[2] == 1
+    silent = {r[0]: r[2] for r in rows if r and r[0] in ("DDD", "EEE")}
+    assert silent == {"DDD": "Did not reply", "EEE": "Refused"}
+    assert next(r for r in rows if r and r[0] == "Good")[2] == 1
 
 
-def test_section_sheet_gives_points_and_level_per_body(tiny_book):
+def test_section_sheet_gives_points_and_answer_in_words_per_body(tiny_book):
     ws = tiny_book["Services"]
     top = header_row(ws, "Rank")
     heads = [c.value for c in ws[top]]
-    assert heads[:6] == ["Rank", "Code", "Body", "Response", "Services %", "Capped by flag"]
-    assert heads[6:] == ["S1 points (of 4)", "S1 level", "S2 points (of 2)", "S2 level"]
+    assert heads[:5] == ["Rank", "Code", "Body", "Services %", "Capped by flag"]
+    assert heads[5:] == ["S1 points (of 4)", "S1 answer", "S2 points (of 2)", "S2 answer"]
     by_code = {r[1]: r for r in ws.iter_rows(min_row=top + 1, values_only=True)}
-    assert by_code["AAA"][6:8] == (4.0, "A service exists.")
-    assert by_code["CCC"][8:10] == (None, "Not applicable")  # left out of the maximum, not a zero
-    assert by_code["CCC"][5] == "no-policy-but-service"
+    assert by_code["AAA"][5:7] == (4.0, "Service")  # no label in the rubric: the value in words, never the id
+    assert by_code["CCC"][7:9] == (None, "Not applicable")  # left out of the maximum, not a zero
+    assert by_code["CCC"][4] == "No policy but service"  # the flag's title, not its id
+    assert by_code["EEE"][5:7] == (None, "Refused")
 
 
-def test_evidence_rows_equal_the_csv(tiny, tiny_book):
+def test_evidence_rows_match_the_csv_and_name_their_source(tiny, tiny_book):
     card, _ = tiny
     files = dict(excel.render(*tiny))
     ws = tiny_book["Evidence"]
     top = header_row(ws, "Code")
-    headings = dict(EVIDENCE_COLUMNS)
-    keys = [key for key, _ in EVIDENCE_SHEET]
-    assert [c.value for c in ws[top]] == [headings[k] for k in keys]
-    sheet_rows = [r for r in ws.iter_rows(min_row=top + 1, values_only=True)]
-    assert len(sheet_rows) == sum(len(o.criteria) for o in card.organisations) == 15
+    assert [c.value for c in ws[top]] == ["Code", "Criterion", "Question", "Answer", "Points", "Of", "Assessor's note", "Source"]
+    rows = [r for r in ws.iter_rows(min_row=top + 1, values_only=True)]
+    headings = [r for r in rows if r[1] and r[2] is None]  # one heading row per body, its name merged across
+    assert [r[0] for r in headings] == [o.code for o in card.organisations]
+    assert headings[0][1].startswith(card.organisations[0].name)
+    answers = [r for r in rows if r[2] is not None]
+    assert len(answers) == sum(len(o.criteria) for o in card.organisations) == 15
     text = files["scorecard.csv"].decode("utf-8")
-    assert not text.startswith("\ufeff")
-    table = list(csv.reader(io.StringIO(text, newline="")))
+    assert text.startswith("\ufeff")  # Excel on Windows reads UTF-8 only with the mark
+    table = list(csv.reader(io.StringIO(text[1:], newline="")))
     assert table[0] == [n for n, _ in EVIDENCE_COLUMNS]
-    assert len(table) == 1 + len(sheet_rows)
-    for sheet_row, csv_row in zip(sheet_rows, table[1:]):
+    assert len(table) == 1 + len(answers)
+    words = {"not-applicable": "Not applicable", "not-held": "Not held", "refused": "Refused", "not-answered": "Not answered"}
+    for row, csv_row in zip(answers, table[1:]):
         by_name = dict(zip(table[0], csv_row))
-        for key, value in zip(keys, sheet_row):
-            text = by_name[key]
-            assert value == float(text) if isinstance(value, (int, float)) else ("" if value is None else value) == text
-    url = keys.index("source_url") + 1
-    first = ws.cell(row=top + 1, column=url)
+        assert row[0] == by_name["code"] and row[1] == by_name["criterion"]
+        assert row[3] == (by_name["answer"] or words[by_name["outcome"]])
+        assert row[4] == (float(by_name["points"]) if by_name["points"] else None) and row[5] == float(by_name["max_points"])
+        assert (row[6] or "") == by_name["note"] and (row[7] or "") == by_name["source_id"]
+
+
+def test_sources_sheet_states_each_source_once_with_a_live_link(tiny, tiny_book):
+    card, _ = tiny
+    ws = tiny_book["Sources"]
+    top = header_row(ws, "Code")
+    assert [c.value for c in ws[top]] == ["Code", "Body", "Source", "Title", "Date", "Reference", "Link"]
+    rows = [r for r in ws.iter_rows(min_row=top + 1)]
+    listed = [(r[0].value, r[2].value, r[3].value) for r in rows]
+    assert listed == [(o.code, s.id, s.title) for o in card.organisations for s in o.sources]
+    first = rows[0][6]
     assert first.value == "https://example.org/aaa" and first.hyperlink.target == "https://example.org/aaa"
-
-
-def test_evidence_sheet_leaves_out_only_columns_that_repeat_other_information(tiny_book):
-    """The sheet drops rubric text shown on the section sheets and machine forms of other
-    columns; everything issue 4 asks of it stays."""
-    keys = {key for key, _ in EVIDENCE_SHEET}
-    assert {"code", "body", "criterion", "question", "answer", "points", "max_points", "note",
-            "source_title", "source_date", "source_url"} <= keys
-    assert {n for n, _ in EVIDENCE_COLUMNS} - keys == {"section", "level", "value", "source_id"}
-    levels = {v for row in cells(tiny_book["Services"]) for v in row}
-    assert "A service exists." in levels  # the level reached is still given, per body and criterion
 
 
 def test_flags_sheet_lists_every_flag_raised(tiny, tiny_book):
@@ -198,13 +217,22 @@ def test_methodology_has_the_whole_rubric_formula_and_hashes(tiny, tiny_book):
     flat = {v for row in cells(tiny_book["Methodology"]) for v in row if v is not None}
     assert card.rubric.sha256 in flat and card.evidence_sha256 in flat
     assert set(FORMULA_IN_WORDS) <= flat
+    text = "\n".join(str(v) for v in flat)
     for section in rubric.sections:
         for criterion in section.criteria:
-            assert criterion.id in flat and criterion.question in flat and criterion.guidance in flat
+            assert criterion.id in flat and criterion.question in text and criterion.guidance in flat
     assert {"No service.", "Thinking about one.", "A service exists.", "Low.", "Middling.", "High."} <= flat
     assert {f.message for f in rubric.flags} <= flat
     assert {f.when.describe() for f in rubric.flags} <= flat
     assert {b.label for b in rubric.bands} <= flat and {c.title for c in rubric.categories} <= flat
+
+
+def test_rows_are_given_the_height_their_text_needs_and_no_more_than_a_third_of_a_page(tiny_book):
+    ws = tiny_book["Methodology"]
+    guidance = next(c for row in ws.iter_rows() for c in row if c.value == "Guidance")
+    assert ws.row_dimensions[guidance.row].height is None or ws.row_dimensions[guidance.row].height <= 150
+    for sheet in tiny_book.worksheets:
+        assert all((d.height or 0) <= 150 for d in sheet.row_dimensions.values()), sheet.title
 
 
 # ---------------------------------------------------------------- safety
@@ -236,12 +264,60 @@ def test_hostile_text_is_stored_as_typed_text_never_a_formula(hostile):
     assert "\nReturned" in flat
 
 
-def test_control_characters_do_not_break_the_workbook():
-    ws = new_workbook().create_sheet("x")
-    from scorecard.render.workbook import put
+def _one_sheet(fill, stream: bool = True) -> openpyxl.Workbook:
+    book = Book("test", "2024-02-05", "Test rubric", stream=stream)
+    fill(book.sheet("S", [10, 20, 30]))
+    return openpyxl.load_workbook(io.BytesIO(book.bytes()))
 
-    put(ws, 1, 1, "bell\x07 and nul\x00")
-    assert ws["A1"].value == "bell\ufffd and nul\ufffd"
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_text_that_looks_like_markup_or_escapes_reads_back_as_typed(stream):
+    """XlsxWriter would pass "<r>...</r>" through as rich-text XML, and Excel reads _xHHHH_ as
+    an escaped character: both must come back exactly as typed."""
+    values = ["<r><t>injected</t></r>", "_x0041_ stays", "a & b <c>", "  padded  ", "bell\x07 and nul\x00", "tab\tin"]
+    ws = _one_sheet(lambda st: [st.add([v]) for v in values], stream)["S"]
+    got = [ws.cell(row=r, column=1).value for r in range(1, len(values) + 1)]
+    # openpyxl undoes the _xHHHH_ escape in shared strings but not in the inline strings of a
+    # streamed sheet, where it reads the escaped form Excel and LibreOffice show as typed
+    # (test_printed reads it with LibreOffice).
+    escaped = "_x0041_ stays" if not stream else "_x005F_x0041_ stays"
+    assert got == [values[0], escaped, *values[2:4], "bell\ufffd and nul\ufffd", "tab\tin"]
+
+
+def test_cells_keep_their_kind_and_long_text_is_wrapped_with_room():
+    values = [True, False, 0, -7, 10**12, 1.5, 94.44444444444444]
+
+    def fill(st):
+        st.table(["A", "B", "C"], [["=1+1", Styled("https://example.org/x", "link"), "short"],
+                                   ["bell", Styled("javascript:alert(1)", "link"), "word " * 30]])
+        st.add(values, "plain")
+
+    ws = _one_sheet(fill)["S"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:C3" and ws.print_title_rows == "$1:$1"
+    assert ws["A2"].value == "=1+1" and ws["A2"].data_type == "s" and ws["A2"].quotePrefix
+    assert ws["B2"].hyperlink.target == "https://example.org/x"
+    assert ws["B3"].value == "javascript:alert(1)" and ws["B3"].hyperlink is None
+    assert ws.row_dimensions[2].height is None  # fits on one line
+    assert ws["C3"].alignment.wrap_text and ws.row_dimensions[3].height >= 4 * 12.75  # 150 characters in 30
+    got = [ws.cell(row=4, column=k).value for k in range(1, len(values) + 1)]
+    assert got == values and [type(v) for v in got] == [type(v) for v in values]
+
+
+def test_links_beyond_what_excel_allows_stay_plain_text():
+    from scorecard.render import xlsx_book
+
+    def fill(st):
+        for k in range(3):
+            st.add([Styled(f"https://example.org/{k}", "link")])
+        st.add([Styled("https://example.org/" + "x" * xlsx_book.MAX_URL, "link")])
+
+    limit, xlsx_book.MAX_LINKS = xlsx_book.MAX_LINKS, 2
+    try:
+        ws = _one_sheet(fill)["S"]
+    finally:
+        xlsx_book.MAX_LINKS = limit
+    assert [ws.cell(row=r, column=1).hyperlink is not None for r in (1, 2, 3, 4)] == [True, True, False, False]
+    assert ws["C1"].value is None and ws["A3"].value == "https://example.org/2"
 
 
 def test_hostile_section_titles_become_legal_unique_sheet_titles(hostile):
@@ -261,8 +337,18 @@ def test_sheet_title_rules():
     assert sheet_title("  ", []) == "Sheet"
 
 
+def test_section_tabs_use_the_short_title(tmp_path):
+    folder = tmp_path / "short"
+    shutil.copytree(TINY, folder)
+    rubric = (folder / "rubric.yaml").read_text().replace("title: Services\n", "title: Services for people on these medicines, in full\n    short_title: Services in short\n", 1)
+    (folder / "rubric.yaml").write_text(rubric)
+    book = openpyxl.load_workbook(io.BytesIO(dict(excel.render(*scored(folder / "rubric.yaml", folder / "evidence")))["scorecard.xlsx"]))
+    assert book.sheetnames[2] == "Services in short"
+    assert book["Services in short"]["A1"].value == "Services for people on these medicines, in full"
+
+
 def test_csv_makes_formula_text_inert_but_keeps_numbers(hostile):
-    text = dict(excel.render(*hostile))["scorecard.csv"].decode("utf-8")
+    text = dict(excel.render(*hostile))["scorecard.csv"].decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text, newline="")))
     flat = {v for row in table for v in row}
     for value in HOSTILE:
@@ -272,29 +358,25 @@ def test_csv_makes_formula_text_inert_but_keeps_numbers(hostile):
     assert all(re.fullmatch(r"-?\d+(\.\d+)?|", row[points]) for row in table[1:])
 
 
-@pytest.mark.parametrize("url, linked", [
-    ("https://example.org/a", True), ("http://example.org/a", True),
-    ("javascript:alert(1)", False), ("file:///etc/passwd", False), ("=HYPERLINK(\"x\")", False), (None, False),
-])
-def test_only_http_links_are_clickable(url, linked):
-    ws = new_workbook().create_sheet("x")
-    link(ws, 1, 1, url)
-    assert ws["A1"].value == url
-    assert (ws["A1"].hyperlink is not None) == linked
-
-
 # ---------------------------------------------------------------- determinism
 
 
 def test_same_input_gives_identical_bytes_dated_by_the_evidence(tiny):
     first, second = dict(excel.render(*tiny)), dict(excel.render(*tiny))
     assert first == second
-    with zipfile.ZipFile(io.BytesIO(first["scorecard.xlsx"])) as archive:
-        assert {i.date_time for i in archive.infolist()} == {(2024, 2, 5, 0, 0, 0)}
-        assert archive.namelist()  # the order openpyxl wrote is kept
     book = openpyxl.load_workbook(io.BytesIO(first["scorecard.xlsx"]))
     assert book.properties.created.isoformat() == "2024-02-05T00:00:00"
     assert book.properties.modified.isoformat() == "2024-02-05T00:00:00"
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "2108-01-01", "1900-01-01", None, "not a date"])
+def test_zip_entries_never_carry_a_date_from_the_data(as_of):
+    """Zip dates only exist from 1980 to 2107: whatever the evidence date, the entries carry
+    XlsxWriter's fixed date and the workbook is written."""
+    book = Book("test", as_of, "Test rubric")
+    book.sheet("S", [10]).add(["x"])
+    with zipfile.ZipFile(io.BytesIO(book.bytes())) as archive:
+        assert {i.date_time[:3] for i in archive.infolist()} <= {(1980, 1, 1), (1980, 1, 31)}
 
 
 # ---------------------------------------------------------------- per body and CLI
@@ -305,17 +387,21 @@ def test_per_organisation_workbooks_hold_only_that_body(tiny):
     files = dict(excel.render_per_organisation(*tiny))
     assert sorted(files) == sorted(f"organisations/{o.code}.xlsx" for o in card.organisations)
     book = openpyxl.load_workbook(io.BytesIO(files["organisations/CCC.xlsx"]))
-    assert book.sheetnames == ["Summary", "Evidence", "Flags", "Methodology"]
+    assert book.sheetnames == ["Summary", "Evidence", "Sources", "Flags", "Methodology"]
     ws = book["Evidence"]
     top = header_row(ws, "Code")
     codes = {r[0] for r in ws.iter_rows(min_row=top + 1, values_only=True)}
     assert codes == {"CCC"}
-    assert ws.max_row - top == 5
+    assert ws.max_row - top == 1 + 5  # its heading row and its five answers
     summary = {r[0]: r[1] for r in cells(book["Summary"]) if r[0]}
     ccc = next(o for o in card.organisations if o.code == "CCC")
     assert summary["Rank"] == f"{ccc.rank} of 3 bodies scored"
     assert summary["Band"] == next(b.label for b in tiny[1].bands if b.id == ccc.band)
     assert summary["Overall %"] == pytest.approx(ccc.percent, rel=1e-12)  # Excel keeps 15 digits
+    for sheet in book.worksheets:
+        assert sheet.oddFooter.left.text == f"{ccc.name} ({ccc.code})", sheet.title  # every printed page names the body
+    text = " ".join(str(v) for row in cells(book["Summary"]) for v in row if v)
+    assert "section sheets" not in text and "Evidence sheet" in text  # it describes only sheets it has
 
 
 def test_score_writes_xlsx_csv_and_per_body_books(run_line, tmp_path):
@@ -349,176 +435,6 @@ def test_bytes_do_not_depend_on_the_hash_seed():
     assert len(digests) == 1
 
 
-# ---------------------------------------------------------------- streamed sheets (workbook.Book)
-
-
-def _book_bytes_raw(fill_book) -> bytes:
-    from scorecard.render.workbook import Book
-
-    book = Book()
-    fill_book(book)
-    return book.bytes("2024-02-05", "test")
-
-
-def _book_bytes(fill_book) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(_book_bytes_raw(fill_book)))
-
-
-def test_streamed_rows_keep_text_inert_links_safe_and_long_text_wrapped():
-    from scorecard.render.workbook import Styled
-
-    def fill_book(book):
-        st = book.stream("S", [10, 20, 30])
-        st.add(["Heading"], "title")
-        st.table(["A", "B", "C"], [
-            ["=1+1", Styled("https://example.org/x", "link"), "short"],
-            ["bell\x07", Styled("javascript:alert(1)", "link"), "word " * 30],
-            [3.5, None, "line one\rline two"],
-        ])
-        st.close()
-
-    ws = _book_bytes(fill_book)["S"]
-    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:C5" and ws.print_title_rows == "$2:$2"
-    formula, linked, short = ws["A3"], ws["B3"], ws["C3"]
-    assert formula.value == "=1+1" and formula.data_type == "s" and formula.quotePrefix
-    assert linked.hyperlink.target == "https://example.org/x"
-    assert ws["B4"].value == "javascript:alert(1)" and ws["B4"].hyperlink is None
-    assert ws["A4"].value == "bell\ufffd"
-    assert ws["C5"].value == "line one\nline two" and ws["C5"].alignment.wrap_text
-    assert not short.alignment.wrap_text and ws.row_dimensions[3].height is None  # fits on one line
-    assert ws["C4"].alignment.wrap_text and ws.row_dimensions[4].height >= 45  # 150 characters in 30
-    assert ws["A5"].value == 3.5 and ws["A5"].data_type == "n"
-    assert all(c.font.bold for c in ws[2])
-
-
-def test_streamed_cells_read_back_exactly_as_given():
-    """The streamed rows are serialised by our own code, not openpyxl's: every kind of value
-    must come back as it went in, with XML's special characters and edge spaces intact."""
-    from scorecard.render.workbook import Styled
-
-    values = ["a & b <c> > d", "  padded  ", " ", True, False, 0, -7, 10**12, 1.5, 94.44444444444444, "x" * 40, "tab\tin"]
-
-    def fill_book(book):
-        st = book.stream("S", [12] * len(values))
-        st.add(values, "plain")
-        st.add([Styled(v, "bold") for v in values])
-        st.close()
-
-    ws = _book_bytes(fill_book)["S"]
-    for row in (1, 2):
-        got = [ws.cell(row=row, column=k).value for k in range(1, len(values) + 1)]
-        assert got == values and [type(v) for v in got] == [type(v) for v in values]
-    assert all(ws.cell(row=2, column=k).font.bold for k in range(1, len(values) + 1))
-
-
-def test_streamed_links_each_get_a_relationship_whatever_their_characters():
-    from scorecard.render.workbook import Styled
-
-    targets = ["https://example.org/?a=1&b=2", 'https://example.org/"quoted"<x>', "https://example.org/?a=1&b=2"]
-
-    def fill_book(book):
-        st = book.stream("Links", [40])
-        st.table(["Link"], [[Styled(target, "link")] for target in targets])
-        other = book.stream("No links", [10])
-        other.add(["plain"])
-        # neither is closed: Book.bytes closes what is still open
-
-    data = _book_bytes_raw(fill_book)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        rels = [name for name in archive.namelist() if name.endswith(".rels") and "worksheets" in name]
-    assert rels == ["xl/worksheets/_rels/sheet1.xml.rels"]  # a sheet without links has none
-    wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert [wb["Links"].cell(row=r, column=1).hyperlink.target for r in (2, 3, 4)] == targets
-    assert wb["No links"]["A1"].value == "plain"
-
-
-def test_many_streamed_links_keep_their_own_targets():
-    """The .rels part is written in pieces of 4,096 links: the numbering runs on across them."""
-    from scorecard.render.workbook import Styled
-
-    count = 4096 + 5
-
-    def fill_book(book):
-        st = book.stream("Links", [40])
-        for k in range(count):
-            st.add([Styled(f"https://example.org/{k}", "link")])
-
-    ws = _book_bytes(fill_book)["Links"]
-    assert [ws.cell(row=k + 1, column=1).hyperlink.target for k in range(count)] == [f"https://example.org/{k}" for k in range(count)]
-
-
-def test_a_streamed_row_may_be_as_wide_as_excel_allows():
-    """Column letters are looked up, not computed, per cell: past ZZ (702) as well."""
-    values = [f"v{k}" for k in range(1, 801)]
-
-    def fill_book(book):
-        st = book.stream("Wide", [8] * 10)  # widths for the first ten only: the rest default
-        st.add(values)
-
-    ws = _book_bytes(fill_book)["Wide"]
-    assert ws["ZZ1"].value == "v702" and ws["AAA1"].value == "v703" and ws.cell(row=1, column=800).value == "v800"
-
-
-def test_a_closed_stream_takes_no_more_rows():
-    from scorecard.render.workbook import Book
-
-    st = Book().stream("S", [10])
-    st.add(["one"])
-    st.close()
-    with pytest.raises(ValueError, match="closed"):
-        st.add(["two"])
-
-
-def test_streamed_panes_sit_under_the_main_header_whatever_comes_before():
-    def fill_book(book):
-        st = book.stream("S", [10, 10])
-        for k in range(7):
-            st.add([f"line {k}"])
-        st.table(["x", "y"], [["a", "b"]], main=False)  # a side table: no panes, no filter
-        st.blank()
-        st.table(["Main", "table"], [["c", "d"], ["e", "f"]])
-        st.close()
-
-    ws = _book_bytes(fill_book)["S"]
-    assert ws["A11"].value == "Main" and ws.freeze_panes == "A12"
-    assert ws.auto_filter.ref == "A11:B13" and ws.print_title_rows == "$11:$11"
-    assert [ws.cell(row=r, column=1).value for r in (1, 7, 8, 9, 12, 13)] == ["line 0", "line 6", "x", "a", "c", "e"]
-
-
-def test_book_copy_carries_a_laid_out_sheet_whole():
-    from scorecard.render.workbook import BOLD, WRAP, print_setup, put, table, widths
-
-    source = new_workbook().create_sheet("Laid out")
-    put(source, 1, 1, "Title", font=BOLD)
-    put(source, 2, 1, "@merged and long " * 5, alignment=WRAP)
-    source.merge_cells("A2:C2")
-    table(source, 4, ["Name", "Percent", "Link"], [["-x", 12.5, None]])
-    source.cell(row=5, column=2).number_format = '0.0"%"'
-    link(source, 5, 3, "https://example.org/doc")
-    widths(source, [20, 10, 30])
-    print_setup(source)
-
-    ws = _book_bytes(lambda book: book.copy(source))["Laid out"]
-    assert ws["A1"].font.bold and ws["A1"].value == "Title"
-    assert "A2:C2" in {str(r) for r in ws.merged_cells.ranges}
-    assert ws["A2"].quotePrefix and ws["A2"].alignment.wrap_text and ws.row_dimensions[2].height == source.row_dimensions[2].height
-    assert ws["A5"].value == "-x" and ws["A5"].data_type == "s" and ws["A5"].quotePrefix
-    assert ws["B5"].value == 12.5 and ws["B5"].number_format == '0.0"%"'
-    assert ws["C5"].hyperlink.target == "https://example.org/doc"
-    assert ws.freeze_panes == "A5" and ws.auto_filter.ref == "A4:C5" and ws.print_title_rows == "$4:$4"
-    assert ws.column_dimensions["A"].width == 20 and ws.column_dimensions["C"].width == 30
-    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
-
-
-def test_book_copy_refuses_what_it_cannot_carry():
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from scorecard.render.workbook import Book
-
-    source = new_workbook().create_sheet("x")
-    source.add_data_validation(DataValidation(type="list", formula1='"a,b"'))
-    with pytest.raises(ValueError, match="data validation"):
-        Book().copy(source)
 
 
 def test_every_per_body_workbook_carries_the_same_methodology(tiny):
@@ -526,3 +442,47 @@ def test_every_per_body_workbook_carries_the_same_methodology(tiny):
     sheets = [cells(openpyxl.load_workbook(io.BytesIO(data))["Methodology"]) for data in files.values()]
     assert len(sheets) == 5 and all(s == sheets[0] for s in sheets)
     assert tiny[0].rubric.sha256 in {v for row in sheets[0] for v in row}
+
+
+def test_a_big_round_leaves_its_evidence_rows_to_the_csv_and_says_so(tiny, monkeypatch):
+    from scorecard.render import xlsx_sheets
+
+    monkeypatch.setattr(xlsx_sheets, "EVIDENCE_SHEET_LIMIT", 4)
+    files = dict(excel.render(*tiny))
+    book = openpyxl.load_workbook(io.BytesIO(files["scorecard.xlsx"]))
+    assert "Sources" not in book.sheetnames
+    services = " ".join(str(v) for row in cells(book["Services"]) for v in row if v)
+    assert "scorecard.csv" in services and "AAA" not in services  # the section sheets' rows too
+    text = " ".join(str(v) for row in cells(book["Evidence"]) for v in row if v)
+    assert "scorecard.csv" in text and "5 bodies" in text and "Code" not in [c.value for c in book["Evidence"]["A"]]
+    assert len(files["scorecard.csv"].decode("utf-8-sig").splitlines()) == 16  # every row is still in the CSV
+
+
+@pytest.mark.parametrize("url, linked", [
+    ("https://example.org/a", True), ("http://example.org/a", True), ("HTTPS://EXAMPLE.ORG/A", True),
+    ("javascript:alert(1)", False), ("file:///etc/passwd", False), ("=HYPERLINK(\"x\")", False), ("mailto:a@b.c", False), (None, False),
+])
+def test_only_http_links_are_clickable(url, linked):
+    ws = _one_sheet(lambda st: st.add([Styled(url, "link"), "x"]))["S"]
+    assert ws["A1"].value == url
+    assert (ws["A1"].hyperlink is not None) == linked
+    if linked:
+        assert ws["A1"].hyperlink.target == url
+
+
+def test_a_row_may_be_as_wide_as_excel_allows_and_panes_sit_under_the_main_header():
+    values = [f"v{k}" for k in range(1, 801)]
+
+    def fill(st):
+        st.add(values)  # widths for the first three only: the rest default
+        for k in range(5):
+            st.add([f"line {k}"])
+        st.table(["x", "y"], [["a", "b"]], main=False)  # a side table: no panes, no filter
+        st.blank()
+        st.table(["Main", "table"], [["c", "d"], ["e", "f"]])
+
+    ws = _one_sheet(fill)["S"]
+    assert ws["ZZ1"].value == "v702" and ws["AAA1"].value == "v703" and ws.cell(row=1, column=800).value == "v800"
+    assert ws["A10"].value == "Main" and ws.freeze_panes == "A11"
+    assert ws.auto_filter.ref == "A10:B12" and ws.print_title_rows == "$10:$10"
+    assert [ws.cell(row=r, column=1).value for r in (2, 6, 7, 8, 11, 12)] == ["line 0", "line 4", "x", "a", "c", "e"]

@@ -112,7 +112,7 @@ def test_body_page_shows_each_criterion_with_its_source(tiny_site: dict[str, byt
     text = page.text
     assert "Gamma Board" in text and "National median" in text
     assert "Capped at 50.0% (it would otherwise be 100.0%)" in text
-    assert "Is there a service? Answer service Points 4 of 4 Level A service exists." in text
+    assert "Is there a service? Answer Service Points 4 of 4 Level A service exists." in text
     assert "Answer Information not held Points 0 of 2 (no credit)" in text
     assert "Answer Not applicable Points Not counted (left out of the maximum)" in text
     assert "Caveat: no-policy-but-service. A service without a written policy." in text
@@ -136,7 +136,7 @@ def test_methodology_is_generated_from_the_rubric(tiny_site: dict[str, bytes]) -
         assert f"{section.title} (section weight {section.weight:g})" in text
         for criterion in section.criteria:
             assert criterion.question in text and criterion.guidance in text and criterion.clause in text
-    assert "service 4 A service exists." in text
+    assert "Service 4 A service exists." in text
     assert "up to 10 1 Middling." in text
     for flag in loaded.rubric.flags:
         assert flag.message in text

@@ -230,12 +230,12 @@ def test_an_excel_4_macro_sheet_is_refused(run_line, tmp_path, filled):
 
 # (sheet, cell): every kind of cell the import reads, each given a formula by openpyxl.
 FORMULA_CELLS = [
-    ("Answers", "F4"),  # a choice
-    ("Answers", "F6"),  # yes or no
-    ("Answers", "G8"),  # an outcome
-    ("Answers", "H4"),  # a source id
-    ("Answers", "I4"),  # a note
-    ("Answers", "J5"),  # one option of a multi answer
+    ("Answers", "D4"),  # a choice
+    ("Answers", "D19"),  # yes or no
+    ("Answers", "E29"),  # an outcome
+    ("Answers", "F4"),  # a source id
+    ("Answers", "G4"),  # a note
+    ("Answers", "D11"),  # one option of a multi answer
     ("Sources", "A4"),  # a source's id
     ("Sources", "B4"),  # its title
     ("Sources", "C4"),  # its date
@@ -265,22 +265,22 @@ def test_a_formula_in_the_assessor_details_is_refused(run_line, tmp_path):
 
 @pytest.mark.parametrize("xml", [
     # As Excel saves it: the formula and the value it last worked out, which looks like a good answer.
-    '<c r="F4" t="str"><f>"consid"&amp;"ering"</f><v>considering</v></c>',
+    '<c r="D4" t="str"><f>"consid"&amp;"ering"</f><v>considering</v></c>',
     # An array formula.
-    '<c r="F4" t="str"><f t="array" ref="F4">UPPER("considering")</f><v>CONSIDERING</v></c>',
+    '<c r="D4" t="str"><f t="array" ref="D4">UPPER("considering")</f><v>CONSIDERING</v></c>',
     # The master of a shared formula; test below covers a cell that only refers to one.
-    '<c r="F4" t="str"><f t="shared" ref="F4:F4" si="0">"considering"</f><v>considering</v></c>',
+    '<c r="D4" t="str"><f t="shared" ref="D4:D4" si="0">"considering"</f><v>considering</v></c>',
 ], ids=["cached-value", "array", "shared"])
 def test_a_formula_with_a_cached_value_is_refused(run_line, tmp_path, filled, xml):
-    book = patch_part(filled, tmp_path / "cached.xlsx", PART["Answers"], set_cell_xml("F4", xml))
+    book = patch_part(filled, tmp_path / "cached.xlsx", PART["Answers"], set_cell_xml("D4", xml))
     lines = refused(run_line, book, tmp_path)
-    assert has(lines, book, "Answers!F4", "a formula is not allowed"), lines
+    assert has(lines, book, "Answers!D4", "a formula is not allowed"), lines
 
 
 def test_an_error_value_is_refused(run_line, tmp_path, filled):
-    book = patch_part(filled, tmp_path / "error.xlsx", PART["Answers"], set_cell_xml("F4", '<c r="F4" t="e"><v>#REF!</v></c>'))
+    book = patch_part(filled, tmp_path / "error.xlsx", PART["Answers"], set_cell_xml("D4", '<c r="D4" t="e"><v>#REF!</v></c>'))
     lines = refused(run_line, book, tmp_path)
-    assert has(lines, book, "Answers!F4", ""), lines
+    assert has(lines, book, "Answers!D4", ""), lines
 
 
 # ---------------------------------------------------------------- sheets missing or renamed
@@ -319,7 +319,7 @@ def _copy_row(ws, source: int, target: int) -> None:
 
 
 def test_every_answer_row_deleted(run_line, tmp_path):
-    book = fill(make_template(run_line, tmp_path), tmp_path / "rows.xlsx", lambda wb: wb["Answers"].delete_rows(4, 5))
+    book = fill(make_template(run_line, tmp_path), tmp_path / "rows.xlsx", lambda wb: wb["Answers"].delete_rows(4, 29))
     lines = refused(run_line, book, tmp_path)
     for criterion in ("S1", "S2", "P1", "P2", "P3"):
         assert has(lines, book, "Answers", f"the row for {criterion} is missing"), lines
@@ -329,7 +329,7 @@ def test_a_criterion_row_given_twice(run_line, tmp_path):
     def change(wb: openpyxl.Workbook) -> None:
         a = wb["Answers"]
         _copy_row(a, _row_of(a, "S1"), a.max_row + 1)
-        text(a, f"F{a.max_row}", "none")  # a second, different answer to S1
+        text(a, f"D{a.max_row}", "none")  # a second, different answer to S1
 
     book = fill(make_template(run_line, tmp_path), tmp_path / "twice.xlsx", change)
     lines = refused(run_line, book, tmp_path)
@@ -346,7 +346,7 @@ def test_a_criterion_id_changed(run_line, tmp_path):
 
 
 def test_a_column_deleted(run_line, tmp_path):
-    book = fill(make_template(run_line, tmp_path), tmp_path / "column.xlsx", lambda wb: wb["Answers"].delete_cols(9))  # Note
+    book = fill(make_template(run_line, tmp_path), tmp_path / "column.xlsx", lambda wb: wb["Answers"].delete_cols(7))  # Note
     lines = refused(run_line, book, tmp_path)
     assert has(lines, book, "Answers!3:3", "the column headed 'Note' is missing or renamed"), lines
 
@@ -360,5 +360,5 @@ def test_a_sources_heading_renamed(run_line, tmp_path):
 def test_a_source_row_deleted_that_answers_use(run_line, tmp_path):
     book = fill(make_template(run_line, tmp_path), tmp_path / "source-row.xlsx", lambda wb: wb["Sources"].delete_rows(5))  # foi
     lines = refused(run_line, book, tmp_path)
-    assert has(lines, book, "Answers!H6", "'foi' is not an Id on the Sources sheet"), lines
+    assert has(lines, book, "Answers!F19", "'foi' is not an Id on the Sources sheet"), lines
 

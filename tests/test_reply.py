@@ -72,7 +72,7 @@ def test_body_page_shows_what_changed_and_why(scored_out: Path) -> None:
     page = (scored_out / "site" / "AAA.html").read_text("utf-8")
     assert "We have had a service since January." in page
     assert "The assessor revised answers because of this reply." in page
-    assert "<dt>Before the reply</dt><dd>considering (revised after the board's reply: see above)</dd>" in page
+    assert "<dt>Before the reply</dt><dd>Considering (revised after the board's reply: see above)</dd>" in page
     other = (scored_out / "site" / "BBB.html").read_text("utf-8")
     assert "&lt;b&gt;We disagree&lt;/b&gt;" in other and "<b>We disagree" not in other
     assert "The assessor did not change any answer." in other
@@ -86,8 +86,8 @@ def test_workbook_has_a_replies_sheet(scored_out: Path) -> None:
     header = next(r for r in rows if r and r[0] == "Code")
     aaa = next(r for r in rows if r and r[0] == "AAA")
     assert aaa[header.index("Criterion")] == "S1"
-    assert (aaa[header.index("Answer before the revision")], aaa[header.index("Answer now")]) == ("considering", "service")
-    assert aaa[header.index("Answers revised")] == "yes"
+    assert (aaa[header.index("Answer before the revision")], aaa[header.index("Answer now")]) == ("Considering", "Service")  # words, not ids
+    assert aaa[header.index("Answers revised")] == "Yes"
 
 
 def test_no_replies_no_sheet() -> None:

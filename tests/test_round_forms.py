@@ -75,8 +75,8 @@ def test_every_problem_of_every_workbook_is_reported_and_nothing_written(forms, 
     twice.write_bytes(good.read_bytes())
     result = run_line(["import", good, maybe, no_source, other_round, twice, "--into", folder], expect=1)
     err = result.stderr.splitlines()
-    assert any(line.startswith(f"{maybe}: Answers!F4: ") and '"Maybe" is not one of' in line for line in err), err
-    assert any(line.startswith(f"{no_source}: Answers!H4: ") and "'nowhere'" in line for line in err), err
+    assert any(line.startswith(f"{maybe}: Answers!D4: ") and '"Maybe" is not one of' in line for line in err), err
+    assert any(line.startswith(f"{no_source}: Answers!F4: ") and "'nowhere'" in line for line in err), err
     assert any(line.startswith(f"{other_round}: ") and "round 'another-round', not 'foi-2026'" in line for line in err), err
     assert any(line.startswith(f"{twice}: ") and "QKK is also in" in line for line in err), err
     assert err[-1].endswith("nothing was written.")

@@ -37,7 +37,7 @@ BOARD_CODES = {
 FRAMEWORK_WORDS = (
     "ICB", "integrated care", "opioid", "benzodiazepine", "gabapentin", "pregabalin", "z-drug",
     "morphine", "antidepressant", "FPM", "Faculty of Pain", "NHS", "Health Board", "Scotland",
-    "Scottish", "withdrawal", "prescrib", "chronic pain",
+    "Scottish", "withdrawal", "prescrib", "chronic pain", "constituenc", "Westminster", "Parliament",
 )
 
 

@@ -20,8 +20,9 @@ from scorecard.evidence import load_round
 from scorecard.rubric import load_rubric
 
 RUBRIC = TINY / "rubric.yaml"
-ROW = {"S1": 4, "S2": 5, "P1": 6, "P2": 7, "P3": 8}  # Answers rows, in rubric order
-COL = {"Answer": "F", "Outcome": "G", "Source": "H", "Note": "I", "Red": "J", "Green": "K", "Blue": "L", "Black": "M"}
+ROW = {"S1": 4, "S2": 9, "P1": 19, "P2": 23, "P3": 29}  # Answers: each question's row, in rubric order
+COL = {"Answer": "D", "Outcome": "E", "Source": "F", "Note": "G"}
+OPTION = {"Red": "D11", "Green": "D12", "Blue": "D13", "Black": "D14"}  # S2's options, a row each
 
 EXPECTED = {
     "organisation": "BBB",
@@ -61,18 +62,18 @@ def text(ws, where: str, value) -> None:
 def fill(template: Path, out: Path, change=None) -> Path:
     wb = openpyxl.load_workbook(template)
     a, s, i = wb["Answers"], wb["Sources"], wb["Instructions"]
-    text(a, f"F{ROW['S1']}", "considering")
-    text(a, f"H{ROW['S1']}", "doc")
-    text(a, f"I{ROW['S1']}", "=SUM(A1) is our note, not a formula")
+    text(a, f"D{ROW['S1']}", "considering")  # the id still works; the dropdown shows "Considering"
+    text(a, f"F{ROW['S1']}", "doc")
+    text(a, f"G{ROW['S1']}", "=SUM(A1) is our note, not a formula")
     for option, answer in (("Red", "Yes"), ("Green", "No"), ("Blue", "yes"), ("Black", "No")):
-        text(a, f"{COL[option]}{ROW['S2']}", answer)
-    text(a, f"H{ROW['S2']}", "doc")
-    text(a, f"F{ROW['P1']}", "No")
-    text(a, f"H{ROW['P1']}", "foi")
-    a[f"F{ROW['P2']}"] = 12.5
-    text(a, f"H{ROW['P2']}", "doc")
-    text(a, f"G{ROW['P3']}", "Not held")
-    text(a, f"I{ROW['P3']}", "Not collected.")
+        text(a, OPTION[option], answer)
+    text(a, f"F{ROW['S2']}", "doc")
+    text(a, f"D{ROW['P1']}", "No")
+    text(a, f"F{ROW['P1']}", "foi")
+    a[f"D{ROW['P2']}"] = 12.5
+    text(a, f"F{ROW['P2']}", "doc")
+    text(a, f"E{ROW['P3']}", "Not held")
+    text(a, f"G{ROW['P3']}", "Not collected.")
     for row, values in ((4, ["doc", "BBB document", dt.datetime(2024, 1, 15), "https://example.org/bbb", None]),
                         (5, ["foi", "=FOI reply, typed as text", "2024-01-20", None, "FOI 123"])):
         for column, value in zip("ABCDE", values):
@@ -106,19 +107,24 @@ def test_template_structure(template):
     wb = openpyxl.load_workbook(template)
     assert wb.sheetnames == ["Instructions", "Answers", "Sources", "Lists"]
     assert wb["Lists"].sheet_state == "veryHidden"
-    assert wb.security.lockStructure
     a = wb["Answers"]
-    assert [c.value for c in a[3]] == list(selfassess.COLUMNS) + ["S2: Red", "S2: Green", "S2: Blue", "S2: Black"]
-    assert [a[f"A{r}"].value for r in range(4, a.max_row + 1)] == list(ROW)
+    assert [c.value for c in a[3]] == list(selfassess.COLUMNS)
+    ids = [a[f"A{r}"].value for r in range(4, a.max_row + 1) if a[f"A{r}"].value]
+    assert ids == ["S1", "S2", "S2 (a)", "S2 (b)", "S2 (c)", "S2 (d)", "P1", "P2", "P3"]
+    assert [a[f"A{r}"].value for r in ROW.values()] == list(ROW)
+    # each question is followed by its guidance and what each answer means, in words
+    assert a["B5"].value == "Guidance: Look for a commissioned service."
+    assert [(a[f"B{r}"].value, a[f"C{r}"].value) for r in (6, 7, 8)] == [
+        ("None", "No service. (0 points)"), ("Considering", "Thinking about one. (1 point)"), ("Service", "A service exists. (4 points)")]
     for ws in wb.worksheets:
         assert ws.protection.sheet and not ws.protection.password
         for row in ws.iter_rows():
             assert all(c.data_type != "f" for c in row)
     # only the answer cells are open
-    assert not a["F4"].protection.locked and not a["H4"].protection.locked and not a["J5"].protection.locked
-    assert a["A4"].protection.locked and a["C4"].protection.locked
-    assert a["F5"].protection.locked  # the multi question is answered in its option columns
-    assert a["J4"].protection.locked  # S1 has no option columns
+    assert not a["D4"].protection.locked and not a["F4"].protection.locked and not a["D11"].protection.locked
+    assert a["A4"].protection.locked and a["C4"].protection.locked and a["B6"].protection.locked
+    assert a["D9"].protection.locked  # the multi question is answered on its options' rows
+    assert a["D6"].protection.locked  # a row saying what an answer means takes no answer
     assert not wb["Sources"]["B4"].protection.locked
     meta = {r[0]: r[1] for r in wb["Lists"].iter_rows(min_row=1, max_row=7, max_col=2, values_only=True)}
     assert meta["rubric id"] == "tiny" and meta["rubric version"] == "1.2.0" and meta["organisation"] == "BBB"
@@ -136,15 +142,15 @@ def test_template_dropdowns_come_from_the_rubric(template):
         first, last = cells.replace("$", "").split(":")
         return [c.value for row in wb[sheet][first:last] for c in row]
 
-    assert options("F4") == ["none", "considering", "service"]
-    assert options("F6") == ["Yes", "No"]
-    assert options("J5") == options("M5") == ["Yes", "No"]
-    assert options("G4") == list(selfassess.OUTCOME_LABELS)
-    assert by_cell["H4"].formula1 == "Sources!$A$4:$A$43"
-    p2, p3 = by_cell["F7"], by_cell["F8"]
-    assert (p2.type, p2.operator, p2.formula1) == ("decimal", "greaterThanOrEqual", "0")
-    assert (p3.type, p3.operator, p3.formula1, p3.formula2) == ("decimal", "between", "0", "100")
-    assert "F5" not in by_cell
+    assert options("D4") == ["None", "Considering", "Service"]  # words, not ids (the rubric gives no labels)
+    assert options("D19") == ["Yes", "No"]
+    assert options("D11") == options("D14") == ["Yes", "No"]
+    assert options("E4") == list(selfassess.OUTCOME_LABELS)
+    assert by_cell["F4"].formula1 == "Sources!$A$4:$A$43"
+    p2, p3 = by_cell["D23"], by_cell["D29"]
+    assert (p2.type, p2.operator, float(p2.formula1)) == ("decimal", "greaterThanOrEqual", 0)
+    assert (p3.type, p3.operator or "between", float(p3.formula1), float(p3.formula2)) == ("decimal", "between", 0, 100)
+    assert "D9" not in by_cell
 
 
 def test_template_is_byte_identical_and_refuses_unknown_org(run_line, tmp_path):
@@ -183,7 +189,9 @@ def test_rows_are_matched_by_criterion_not_position(run_line, template, tmp_path
     def swap(wb):
         a = wb["Answers"]
         for column in range(1, a.max_column + 1):
-            top, bottom = a.cell(row=4, column=column), a.cell(row=8, column=column)
+            top, bottom = a.cell(row=ROW["S1"], column=column), a.cell(row=ROW["P3"], column=column)
+            if type(top).__name__ == "MergedCell":  # the question spans columns B and C
+                continue
             upper, lower = top.value, bottom.value
             text(a, top.coordinate, lower)
             text(a, bottom.coordinate, upper)
@@ -211,20 +219,20 @@ def test_default_output_is_code_json_here_and_never_overwritten(run_line, templa
 
 
 @pytest.mark.parametrize("change, expected", [
-    (lambda wb: text(wb["Answers"], "F4", "Maybe"), 'Answers!F4: "Maybe" is not one of: none, considering, service'),
-    (lambda wb: wb["Answers"].__setitem__("F7", "=1+2"), "Answers!F7: a formula is not allowed; type the value"),
-    (lambda wb: text(wb["Answers"], "F6", "Perhaps"), 'Answers!F6: "Perhaps" is not one of: Yes, No'),
-    (lambda wb: text(wb["Answers"], "F7", "about 12"), 'Answers!F7: "about 12" is not a number'),
-    (lambda wb: wb["Answers"].__setitem__("F8", 120), "Answers!F8: 120 is above the highest allowed value, 100"),
-    (lambda wb: text(wb["Answers"], "G4", "Not held"), "Answers!G4: give an answer or an outcome, not both"),
-    (lambda wb: text(wb["Answers"], "H4", "nowhere"), "Answers!H4: 'nowhere' is not an Id on the Sources sheet (listed: doc, foi)"),
-    (lambda wb: wb["Answers"].__setitem__("H6", None), "Answers!H6: every answer needs a source"),
-    (lambda wb: wb["Answers"].__setitem__("K5", None), "Answers!K5: answer Yes or No for every option"),
-    (lambda wb: (text(wb["Answers"], "G8", "Not applicable"), wb["Answers"].__setitem__("I8", None)), "Answers!I8: say in Note why the question does not apply"),
+    (lambda wb: text(wb["Answers"], "D4", "Maybe"), 'Answers!D4: "Maybe" is not one of: None, Considering, Service'),
+    (lambda wb: wb["Answers"].__setitem__("D23", "=1+2"), "Answers!D23: a formula is not allowed; type the value"),
+    (lambda wb: text(wb["Answers"], "D19", "Perhaps"), 'Answers!D19: "Perhaps" is not one of: Yes, No'),
+    (lambda wb: text(wb["Answers"], "D23", "about 12"), 'Answers!D23: "about 12" is not a number'),
+    (lambda wb: wb["Answers"].__setitem__("D29", 120), "Answers!D29: 120 is above the highest allowed value, 100"),
+    (lambda wb: text(wb["Answers"], "E4", "Not held"), "Answers!E4: give an answer or an outcome, not both"),
+    (lambda wb: text(wb["Answers"], "F4", "nowhere"), "Answers!F4: 'nowhere' is not an Id on the Sources sheet (listed: doc, foi)"),
+    (lambda wb: wb["Answers"].__setitem__("F19", None), "Answers!F19: every answer needs a source"),
+    (lambda wb: wb["Answers"].__setitem__("D12", None), "Answers!D12: answer Yes or No for every option"),
+    (lambda wb: (text(wb["Answers"], "E29", "Not applicable"), wb["Answers"].__setitem__("G29", None)), "Answers!G29: say in Note why the question does not apply"),
     (lambda wb: text(wb["Sources"], "C4", "15th Jan"), "Sources!C4: '15th Jan' is not a date; type it as YYYY-MM-DD"),
     (lambda wb: text(wb["Sources"], "D4", "file:///etc/passwd"), "Sources!D4: 'file:///etc/passwd' is not a web link"),
-    (lambda wb: wb["Answers"].delete_rows(6), "Answers: the row for P1 is missing (deleted?)"),
-    (lambda wb: text(wb["Answers"], "F3", "Reply"), "Answers!3:3: the column headed 'Answer' is missing or renamed"),
+    (lambda wb: wb["Answers"].delete_rows(19), "Answers: the row for P1 is missing (deleted?)"),
+    (lambda wb: text(wb["Answers"], "D3", "Reply"), "Answers!3:3: the column headed 'Answer' is missing or renamed"),
     (lambda wb: setattr(wb["Sources"], "title", "Documents"), "Sources: sheet 'Sources' is missing or renamed"),
 ])
 def test_each_problem_names_sheet_cell_and_what_is_allowed(run_line, template, tmp_path, change, expected):

@@ -25,11 +25,14 @@ RENDERER_BY_FORMAT: dict[str, str] = {
     "html": "scorecard.render.html:render_pages",  # page by page
     "xlsx": "scorecard.render.excel:render",  # also writes scorecard.csv beside it
     "xlsx-per-organisation": "scorecard.render.excel:render_per_organisation",
+    "areas": "scorecard.render.area_rows:render",  # the register's area overlay as CSV, if it has one
 }
 
 # What `scorecard score` writes when no --format is given; other formats are asked for by name
 # (or by an option such as --per-organisation).
 DEFAULT_FORMATS: tuple[str, ...] = tuple(f for f in ("json", "xlsx", "html") if f in RENDERER_BY_FORMAT)
+# Written with `xlsx` (beside scorecard.csv) when the register has an area overlay.
+AREAS_FORMAT = "areas"
 PER_ORGANISATION_FORMAT = "xlsx-per-organisation"
 
 

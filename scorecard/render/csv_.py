@@ -1,8 +1,9 @@
 """scorecard.csv: the Evidence rows flat, one per body and criterion, for open-data reuse.
 
-The same rows fill the workbook's Evidence sheet, so the two cannot disagree. UTF-8 without a
-byte-order mark, one header row, CRLF line ends (RFC 4180). A text field that a spreadsheet
-would run as a formula (starting with = + - @ tab or CR) is written with a leading apostrophe,
+The same rows fill the workbook's Evidence sheet, so the two cannot disagree. UTF-8 with a
+byte-order mark (without one, Excel on Windows and LibreOffice's default import read it as a
+legacy code page and "–" shows as "â€“"), one header row, CRLF line ends (RFC 4180). A text
+field that a spreadsheet would run as a formula (starting with = + - @ tab or CR) is written with a leading apostrophe,
 the common convention for making such a field inert when the file is opened in Excel; numbers
 are never altered.
 """
@@ -99,12 +100,13 @@ def _inert(value: t.Union[str, float, None]) -> t.Union[str, float]:
     return value
 
 
-def dumps(rows: t.Iterable[Row]) -> bytes:
+def dumps(rows: t.Iterable[Row], columns: t.Sequence[str] | None = None) -> bytes:
+    """The rows as CSV, with the Evidence columns unless other column names are given."""
     buffer = io.BytesIO()
     # Encoded as it is written, so the text is not held twice (as str and as bytes).
-    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    text = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="")
     writer = csv.writer(text, lineterminator="\r\n")
-    names = [name for name, _ in EVIDENCE_COLUMNS]
+    names = list(columns) if columns is not None else [name for name, _ in EVIDENCE_COLUMNS]
     writer.writerow(names)
     writer.writerows([_inert(row[name]) for name in names] for row in rows)
     text.flush()

@@ -1,7 +1,8 @@
 """The `html` format: a static site under `site/` that works from a folder with no network.
 
 `site/index.html` (the national picture), `site/<CODE>.html` (one page per body),
-`site/methodology.html` (generated from the rubric), `site/style.css` and `site/site.js`.
+`site/methodology.html` (generated from the rubric), `site/style.css` and `site/site.js`; with
+a register's area overlay, also its page of every area (`site/<page>.html`, see area_pages).
 Templates live in `templates/` (package data). Evidence text is untrusted: autoescaping is on for
 every template, only http(s) URLs become links, and page names come from register codes that must
 match a strict pattern, so no code can name a file outside `site/`.
@@ -16,6 +17,8 @@ import jinja2
 
 from scorecard.engine import FORMULA_IN_WORDS
 from scorecard.problems import InvalidInput, Problem
+from scorecard.render.area_pages import AreaView
+from scorecard.render.area_rows import long_date
 from scorecard.render.html_view import (
     KIND_WORDS,
     RESPONSE_WORDS,
@@ -81,7 +84,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(http_url=http_url, number=number, percent=percent, plural=plural, upper_first=upper_first)
+    env.filters.update(http_url=http_url, number=number, percent=percent, plural=plural, upper_first=upper_first,
+                       long_date=long_date)
     return env
 
 
@@ -98,7 +102,7 @@ def _answer_definition(criterion: t.Any) -> dict[str, t.Any]:
     """The answer options of a criterion, for the methodology page."""
     answer = criterion.answer
     if isinstance(answer, ChoiceAnswer):
-        rows = [(o.label or o.value, number(o.points), o.descriptor) for o in answer.options]
+        rows = [(o.shown, number(o.points), o.descriptor) for o in answer.options]
         return {"kind": "One option from a list", "rows": rows, "notes": []}
     if isinstance(answer, BooleanAnswer):
         rows = [("Yes", number(answer.when_true.points), answer.when_true.descriptor),
@@ -148,7 +152,10 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
     view = View(scorecard, rubric)
     env = environment()
     label = rubric.organisation_label
+    areas = AreaView(scorecard, view, names) if scorecard.areas is not None else None
     common = {
+        "areas": scorecard.areas,  # the register's area overlay, or None
+        "area_page": areas.page if areas else None,
         "scorecard": scorecard,
         "rubric": rubric,
         "label": label,
@@ -197,6 +204,7 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
             refused=[o for o in organisations if o.response == "refused"],
             no_reply=[o for o in organisations if o.response == "no-reply"],
             change_counts=_change_counts(scorecard),
+            hexmap=areas.map if areas else None,
         ),
         f"{SITE}/methodology.html": page(
             "methodology.html",
@@ -208,6 +216,12 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
         f"{SITE}/style.css": stylesheet(rubric),
         f"{SITE}/site.js": (data_dir("templates") / "site.js").read_bytes(),
     }.items()
+    if areas is not None:
+        rows = areas.all_areas()
+        yield f"{SITE}/{areas.page}", page(
+            "areas.html", current="areas", page_title=f"{scorecard.areas.title}: {rubric.title}",
+            area_rows=rows, letters=areas.letters(rows),
+        )
     scored = sum(1 for o in organisations if o.rank is not None)  # once, not once a page
     for organisation in organisations:
         yield f"{SITE}/{names[organisation.code]}", page(
@@ -219,4 +233,5 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
             categories=[view.categories[c] for c in organisation.categories if c in view.categories],
             scored=scored,
             splits=[x for x in scorecard.changes.split if organisation.code in x.successors] if scorecard.changes else [],
+            body_areas=areas.of_body(organisation) if areas else [],
         )

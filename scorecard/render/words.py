@@ -21,7 +21,7 @@ def answer_in_words(
     answer = criterion.answer
     if isinstance(answer, ChoiceAnswer):
         option = next((o for o in answer.options if o.value == value), None)
-        return (option.label or option.value) if option else str(value)
+        return option.shown if option else str(value)
     if isinstance(answer, MultiAnswer):
         labels = {o.value: o.label for o in answer.options}
         return joiner.join(labels.get(v, str(v)) for v in value or []) or nothing
@@ -30,6 +30,22 @@ def answer_in_words(
     assert isinstance(answer, NumberAnswer)
     return show_number(value, answer.unit)
 
+
+# Words for the engine's ids, wherever a person reads them (workbooks, CSV readers' sheets).
+RESPONSE_WORDS = {"replied": "Replied", "refused": "Refused", "no-reply": "Did not reply"}
+OUTCOME_WORDS = {
+    "answered": "Answered",
+    "not-applicable": "Not applicable",
+    "not-held": "Not held",
+    "refused": "Refused",
+    "not-answered": "Not answered",
+    "not-assessed": "Not assessed in this round",
+}
+
+
+def id_in_words(ident: str) -> str:
+    """An id a rubric gave no title, as words ("no-policy-but-service": "No policy but service")."""
+    return ident.replace("-", " ").replace("_", " ").capitalize()
 
 # ---------------------------------------------------------------- the round, in words
 # One wording for every output (site, workbook, scorecard.json): when the evidence is from, how

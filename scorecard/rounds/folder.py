@@ -12,6 +12,8 @@ from pathlib import Path
 from scorecard.loaders import MAX_EVIDENCE_BYTES, parse_json, read_bytes
 from scorecard.problems import InvalidInput, Problem, pointer
 from scorecard.resources import data_dir
+from scorecard.schema_messages import plain_message
+from scorecard.schemas import strict_validator
 from scorecard.rounds.tracker import TRACKER_FILE, Request, load_tracker
 
 if t.TYPE_CHECKING:
@@ -64,15 +66,13 @@ checks it first and names the line and column of anything wrong.
 
 def read_info(path: Path) -> dict[str, t.Any]:
     """round.json, checked against the round schema; InvalidInput otherwise."""
-    import jsonschema
-
     file = path / ROUND_FILE
     if not file.is_file():
         raise InvalidInput([Problem(str(path), "", f"has no {ROUND_FILE}; start a round with `scorecard round new`")])
     document = parse_json(read_bytes(file, MAX_EVIDENCE_BYTES, "round file"), str(file))
     schema = json.loads((data_dir("evidence") / "round.schema.json").read_text("utf-8"))
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: list(e.absolute_path))
-    problems = [Problem(str(file), pointer(e.absolute_path), e.message) for e in errors]
+    errors = sorted(strict_validator(schema).iter_errors(document), key=lambda e: list(e.absolute_path))
+    problems = [Problem(str(file), pointer(e.absolute_path), plain_message(e)) for e in errors]
     if not problems and "rubric" not in document:
         problems.append(Problem(str(file), "", 'names no rubric; add "rubric": ID (a bundled rubric id or a path)'))
     if problems:

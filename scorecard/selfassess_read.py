@@ -1,0 +1,397 @@
+"""Reading the cells of a self-assessment workbook: values, not formulas, each problem traced to
+its sheet and cell, one line per problem (a bad answer is not followed by complaints that only
+follow from it), and at most MAX_PROBLEMS of them listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import typing as t
+
+from scorecard.evidence import OUTCOMES, evidence_schema
+from scorecard.problems import InvalidInput, Problem
+from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
+from scorecard.selfassess_form import (
+    ANSWERS, COLUMNS, DETAILS, HEADER_ROW, INSTRUCTIONS, MAX_NOTE, NO, OUTCOME_LABELS, SOURCE_COLUMNS, SOURCES, YES,
+    choices, is_percent, option_row_id,
+)
+
+MAX_PROBLEMS = 100
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_QUOTED = re.compile(r'"[^"]*"|\\.')
+
+
+def column_letter(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+class Grid:
+    """The cells read from one sheet, by (row, column), 1-based; empty cells are absent."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.cells: dict[tuple[int, int], t.Any] = {}
+
+    def value(self, row: int, column: int) -> t.Any:
+        cell = self.cells.get((row, column))
+        return None if cell is None else cell.value
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self.cells), default=0)
+
+
+class Reader:
+    """Reads cells, collecting a problem for each bad one instead of stopping at the first."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+        self.more = 0
+        self.places: set[str] = set()
+
+    def problem(self, where: str, message: str) -> None:
+        self.places.add(where)
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(self.name, where, message))
+        else:
+            self.more += 1
+
+    def stop_if_any(self) -> None:
+        if self.problems:
+            extra = [Problem(self.name, "…", f"{self.more:,} more problems not listed (only the first {MAX_PROBLEMS} are); "
+                                             "fix these and import again")] if self.more else []
+            raise InvalidInput(self.problems + extra)
+
+    def cell(self, grid: Grid, row: int, column: int) -> tuple[t.Any, str, str]:
+        """(value, "Sheet!A1", number format); None for an empty cell, a formula or an error."""
+        where = f"{grid.title}!{column_letter(column)}{row}"
+        cell = grid.cells.get((row, column))
+        if cell is None:
+            return None, where, "General"
+        if cell.data_type == "f":
+            self.problem(where, "a formula is not allowed; type the value")
+            return None, where, "General"
+        if cell.data_type == "e":
+            self.problem(where, f"holds the error {cell.value}; type the value")
+            return None, where, "General"
+        value = cell.value
+        if isinstance(value, str):
+            value = value.strip() or None
+            if value is not None and len(value) > MAX_NOTE:
+                self.problem(where, f"holds {len(value):,} characters; the limit is {MAX_NOTE:,}")
+                return None, where, "General"
+        return value, where, cell.number_format or "General"
+
+    def text(self, grid: Grid, row: int, column: int) -> tuple[str | None, str]:
+        value, where, _ = self.cell(grid, row, column)
+        return text_of(value), where
+
+    def date(self, grid: Grid, row: int, column: int) -> tuple[str | None, str]:
+        value, where, _ = self.cell(grid, row, column)
+        if value is None:
+            return None, where
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.strftime("%Y-%m-%d"), where
+        text = str(value)
+        try:
+            if _DATE.fullmatch(text):
+                dt.date.fromisoformat(text)
+                return text, where
+        except ValueError:
+            pass
+        self.problem(where, f"{text[:80]!r} is not a date; type it as YYYY-MM-DD, e.g. 2024-05-31")
+        return None, where
+
+
+def text_of(value: t.Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip() or None
+
+
+def _fold(value: t.Any) -> t.Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _headings(grid: Grid, wanted: t.Sequence[str], reader: Reader) -> dict[str, int] | None:
+    found: dict[str, int] = {}
+    for (row, column) in sorted(k for k in grid.cells if k[0] == HEADER_ROW):
+        heading, _ = reader.text(grid, row, column)
+        if heading is not None:
+            found.setdefault(heading, column)
+    missing = [w for w in wanted if w not in found]
+    for heading in missing:
+        reader.problem(f"{grid.title}!{HEADER_ROW}:{HEADER_ROW}", f"the column headed {heading!r} is missing or renamed; fill in a fresh template")
+    return None if missing else found
+
+
+def read_sources(grid: Grid, reader: Reader) -> tuple[dict[str, dict[str, str]], dict[int, int]]:
+    """Sources by id, and the sheet row of each (by position in the list)."""
+    col = _headings(grid, SOURCE_COLUMNS, reader)
+    out: dict[str, dict[str, str]] = {}
+    rows: dict[int, int] = {}
+    if col is None:
+        return out, rows
+    for row in range(HEADER_ROW + 1, grid.max_row + 1):
+        ident, where = reader.text(grid, row, col["Id"])
+        title, title_at = reader.text(grid, row, col["Title"])
+        date, date_at = reader.date(grid, row, col["Date (YYYY-MM-DD)"])
+        url, url_at = reader.text(grid, row, col["Link (http or https)"])
+        reference, _ = reader.text(grid, row, col["Reference"])
+        if not any((ident, title, date, url, reference)):
+            continue
+        if ident is None:
+            reader.problem(where, "this source has no Id; give it one (e.g. policy1) and use it in the Answers sheet")
+            continue
+        if ident in out:
+            reader.problem(where, f"Id {ident!r} is used by two sources; give each its own")
+            continue
+        if title is None and title_at not in reader.places:
+            reader.problem(title_at, f"source {ident!r} needs a title")
+        if date is None and date_at not in reader.places:
+            reader.problem(date_at, f"source {ident!r} needs a date (YYYY-MM-DD)")
+        if url is not None and not url.lower().startswith(("http://", "https://")):
+            reader.problem(url_at, f"{url[:80]!r} is not a web link; only http:// or https:// links are allowed (put other references in Reference)")
+        entry = {"id": ident, "title": title or "", "date": date or ""}
+        if url:
+            entry["url"] = url
+        if reference:
+            entry["reference"] = reference
+        rows[len(out)] = row
+        out[ident] = entry
+    return out, rows
+
+
+def read_answers(grid: Grid, rubric: Rubric, reader: Reader) -> tuple[dict[str, dict[str, t.Any]], dict[tuple[str, str], str]]:
+    """Answers by criterion id, and the cell behind each field ("Answers!D7") for messages."""
+    col = _headings(grid, COLUMNS, reader)
+    if col is None:
+        return {}, {}
+    wanted = {c.id: c.id for _, c in rubric.criteria.values()}
+    for _, c in rubric.criteria.values():
+        if isinstance(c.answer, MultiAnswer):
+            wanted.update({option_row_id(c, k): c.id for k in range(len(c.answer.options))})
+    rows: dict[str, int] = {}
+    for row in range(HEADER_ROW + 1, grid.max_row + 1):
+        ident, where = reader.text(grid, row, col["Criterion"])
+        if ident is None:
+            continue
+        if ident not in wanted:
+            reader.problem(where, f"{ident[:80]!r} is not a criterion of rubric {rubric.id}; do not add rows")
+        elif ident in rows:
+            reader.problem(where, f"{ident} has two rows (the other is row {rows[ident]}); keep one")
+        else:
+            rows[ident] = row
+    for ident in wanted:
+        if ident not in rows:
+            reader.problem(grid.title, f"the row for {ident} is missing (deleted?); every question needs its rows, so use a fresh template")
+
+    answers: dict[str, dict[str, t.Any]] = {}
+    cells: dict[tuple[str, str], str] = {}
+    for ident, (_, criterion) in rubric.criteria.items():
+        if ident not in rows:
+            continue
+        row = rows[ident]
+        before = len(reader.places)
+        raw, answer_at, number_format = reader.cell(grid, row, col["Answer"])
+        outcome_raw, outcome_at = reader.text(grid, row, col["Outcome instead of an answer"])
+        source, source_at = reader.text(grid, row, col["Source"])
+        note, note_at = reader.text(grid, row, col["Note"])
+        cells.update({(ident, "value"): answer_at, (ident, "outcome"): outcome_at, (ident, "source"): source_at,
+                      (ident, "note"): note_at, (ident, ""): f"{grid.title}!A{row}"})
+        if isinstance(criterion.answer, MultiAnswer):
+            if raw is not None:
+                reader.problem(answer_at, f"{ident} is answered on its options' rows below; leave this cell empty")
+            option_rows = [rows.get(option_row_id(criterion, k)) for k in range(len(criterion.answer.options))]
+            value, cells[(ident, "value")] = _multi(grid, criterion, option_rows, col["Answer"], reader)
+        else:
+            value = _value(criterion, raw, answer_at, number_format, reader)
+        outcome = None
+        if outcome_raw is not None:
+            accepted = {_fold(k): v for k, v in OUTCOME_LABELS.items()} | {v: v for v in OUTCOMES}
+            outcome = accepted.get(_fold(outcome_raw))
+            if outcome is None:
+                reader.problem(outcome_at, f"{outcome_raw[:80]!r} is not one of: {', '.join(OUTCOME_LABELS)}")
+        if len(reader.places) > before:
+            continue  # this question already has a problem: anything more would only follow from it
+        entry: dict[str, t.Any] = {}
+        if value is not None and outcome is not None:
+            reader.problem(outcome_at, "give an answer or an outcome, not both")
+            continue
+        if value is not None:
+            entry["value"] = value
+            if source is None:
+                reader.problem(source_at, "every answer needs a source: pick the Id of a document from the Sources sheet")
+        elif outcome is not None:
+            entry["outcome"] = outcome
+            if outcome == "not-applicable" and note is None:
+                reader.problem(note_at, "say in Note why the question does not apply")
+        else:
+            if source is not None or note is not None:
+                reader.problem(answer_at, "there is a source or note but no answer and no outcome; give one of them")
+            continue  # left blank: the question counts as not answered
+        if source is not None:
+            entry["source"] = source
+        if note is not None:
+            entry["note"] = note
+        answers[ident] = entry
+    return answers, cells
+
+
+def _shown(raw: t.Any) -> str:
+    text = str(raw)
+    return text if len(text) <= 80 else text[:80] + f"... ({len(text):,} characters)"
+
+
+def _yes_no(raw: t.Any, number_format: str) -> bool | None:
+    """Yes/No, TRUE/FALSE (typed, or a boolean cell; LibreOffice may store one as 1 or 0)."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str):
+        return {"yes": True, "no": False, "true": True, "false": False}.get(raw.casefold())
+    if isinstance(raw, (int, float)) and raw in (0, 1) and "TRUE" in number_format.upper():
+        return bool(raw)
+    return None
+
+
+def _percent_format(number_format: str) -> bool:
+    return "%" in _QUOTED.sub("", number_format)
+
+
+def _value(criterion: Criterion, raw: t.Any, where: str, number_format: str, reader: Reader) -> t.Any:
+    if raw is None:
+        return None
+    answer = criterion.answer
+    if isinstance(answer, BooleanAnswer):
+        found = _yes_no(raw, number_format)
+        if found is None:
+            reader.problem(where, f'"{_shown(raw)}" is not one of: {YES}, {NO}')
+        return found
+    if isinstance(answer, ChoiceAnswer):
+        accepted = {_fold(k): v for k, v in choices(criterion).items()} | {_fold(o.value): o.value for o in answer.options}
+        accepted |= {_fold(o.label): o.value for o in answer.options if o.label}
+        key = _fold(raw if isinstance(raw, str) else text_of(raw))
+        if key in accepted:
+            return accepted[key]
+        reader.problem(where, f'"{_shown(raw)}" is not one of: {", ".join(choices(criterion))}')
+        return None
+    assert isinstance(answer, NumberAnswer)
+    return _number(answer, raw, where, number_format, reader)
+
+
+def _number(answer: NumberAnswer, raw: t.Any, where: str, number_format: str, reader: Reader) -> float | int | None:
+    """A number, never silently divided by 100: a percentage (typed "-12.5%", or a cell formatted
+    as a percentage holding -0.125) is read as -12.5 for a percent question and refused for any
+    other unit."""
+    percent = is_percent(answer)
+    number: float | int | None = None
+    typed_percent = False
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        number = raw
+        if _percent_format(number_format):
+            typed_percent = True
+            number = float(f"{raw * 100:.12g}")
+    elif isinstance(raw, str):
+        text = raw.replace("\u2212", "-").replace(" ", "")
+        if text.endswith("%"):
+            typed_percent, text = True, text[:-1]
+        if _NUMBER.fullmatch(text):
+            number = float(text)
+            number = int(number) if number.is_integer() and re.fullmatch(r"[+-]?\d+", text) else number
+    if number is None or not math.isfinite(number):
+        reader.problem(where, f'"{_shown(raw)}" is not a number; type digits only, e.g. 12.5 ({answer.unit})')
+        return None
+    if typed_percent and not percent:
+        reader.problem(where, f"{number:g}% is a percentage, but this question asks for a number {answer.unit}; "
+                              "type the number alone, in a cell not formatted as a percentage")
+        return None
+    if answer.minimum is not None and number < answer.minimum:
+        reader.problem(where, f"{number:g} is below the lowest allowed value, {answer.minimum:g} ({answer.unit})")
+        return None
+    if answer.maximum is not None and number > answer.maximum:
+        reader.problem(where, f"{number:g} is above the highest allowed value, {answer.maximum:g} ({answer.unit})")
+        return None
+    return number
+
+
+def _multi(grid: Grid, criterion: Criterion, rows: list[int | None], column: int, reader: Reader) -> tuple[list[str] | None, str]:
+    """The options answered Yes; None when every option is left empty. Once any is filled, every
+    option needs Yes or No, so a forgotten cell is not read as No."""
+    options = t.cast(MultiAnswer, criterion.answer).options
+    chosen: list[str] = []
+    blank: list[str] = []
+    present = [r for r in rows if r is not None]
+    first = f"{grid.title}!{column_letter(column)}{present[0] if present else HEADER_ROW + 1}"
+    filled = 0
+    for option, row in zip(options, rows):
+        if row is None:
+            continue
+        raw, where, number_format = reader.cell(grid, row, column)
+        if raw is None:
+            blank.append(where)
+            continue
+        filled += 1
+        found = _yes_no(raw, number_format)
+        if found is None:
+            reader.problem(where, f'"{_shown(raw)}" is not one of: {YES}, {NO}')
+        elif found:
+            chosen.append(option.value)
+    if filled == 0:
+        return None, first
+    for where in blank:
+        reader.problem(where, "answer Yes or No for every option of this question (or leave them all empty)")
+    return chosen, first
+
+
+def read_details(grid: Grid, reader: Reader) -> tuple[str, str, dict[str, str]]:
+    labels: dict[str, int] = {}
+    for (row, column) in sorted(grid.cells):
+        if column == 1:
+            text, _ = reader.text(grid, row, 1)
+            if text in DETAILS:
+                labels.setdefault(text, row)
+    found: dict[str, str | None] = {}
+    cells: dict[str, str] = {}
+    for key, label in zip(("assessor", "assessed_on"), DETAILS):
+        if label not in labels:
+            reader.problem(grid.title, f"the {label!r} line is missing; fill in a fresh template")
+            found[key] = None
+            continue
+        read = reader.date if key == "assessed_on" else reader.text
+        found[key], cells[key] = read(grid, labels[label], 2)
+        if found[key] is None and cells[key] not in reader.places:
+            reader.problem(cells[key], f"fill in {label!r}")
+    return found["assessor"] or "", found["assessed_on"] or "", cells
+
+
+def validate(record: dict[str, t.Any], rubric: Rubric, reader: Reader, cells: dict[tuple[str, str], str],
+             source_rows: dict[int, int], detail_cells: dict[str, str]) -> None:
+    """The record must pass the same schema as any evidence file; the cell checks above should
+    catch everything first, so this is the safety net, with each error traced to its cell."""
+    from scorecard.schemas import strict_validator
+
+    validator = strict_validator(evidence_schema(rubric))  # patterns read as JSON Schema means them
+    for error in sorted(validator.iter_errors(record), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(error.absolute_path)
+        where = ANSWERS
+        if path[:1] == ["answers"] and len(path) >= 2:
+            where = cells.get((str(path[1]), str(path[2]) if len(path) > 2 else ""), cells.get((str(path[1]), ""), ANSWERS))
+        elif path[:1] == ["sources"] and len(path) >= 2:
+            row = source_rows.get(int(path[1]))
+            column = {"id": "A", "title": "B", "date": "C", "url": "D", "reference": "E"}.get(str(path[2]) if len(path) > 2 else "id", "A")
+            where = f"{SOURCES}!{column}{row}" if row else SOURCES
+        elif path[:1] in (["assessor"], ["assessed_on"]):
+            where = detail_cells.get(str(path[0]), INSTRUCTIONS)
+        message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
+        reader.problem(where, message)
+    reader.stop_if_any()
