@@ -181,6 +181,8 @@ def test_hostile_overlay_text_is_escaped_on_every_page_and_neutralised_in_the_cs
         assert all(c.data_type == "s" for c in cells), book
         assert all(c.quotePrefix for c in cells if c.value[0] in "=+-@"), book
         assert not any(c.data_type == "f" for row in openpyxl.load_workbook(out / book)[sheet].iter_rows() for c in row), book
+    gamma = [[c.value for c in row] for row in openpyxl.load_workbook(out / "organisations/CCC.xlsx")["Summary"].iter_rows()]
+    assert ["Ward", "Share", "Councillor", "Also served by"] in gamma and ["None listed", None, None, None] in gamma  # no wards, said so
     names = {c.value for row in openpyxl.load_workbook(out / "scorecard.xlsx")["Wards"].iter_rows() for c in row}
     assert typed <= names
     assert "Test data <i>licence</i>" in names and "1 February 2025" in " ".join(str(n) for n in names)
