@@ -16,6 +16,7 @@ Overlay text is untrusted like evidence: the renderers escape it and neutralise 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
@@ -240,3 +241,31 @@ def overlay_for(loaded: t.Any) -> AreaOverlay | None:
     else:
         path = registers_folder() / f"{loaded.register.name}.csv"
     return load_overlay(overlay_folder(path), loaded.register)
+
+
+@contextlib.contextmanager
+def also_checking_overlay(loaded: t.Any) -> t.Iterator[None]:
+    """For `scorecard validate`: run the block (loading the records), then load the register's
+    overlay too, and report the problems of both together, each with its file and place."""
+    problems: list[Problem] = []
+    try:
+        yield
+    except InvalidInput as error:
+        problems += error.problems
+    try:
+        overlay_for(loaded)
+    except InvalidInput as error:
+        problems += error.problems
+    if problems:
+        raise InvalidInput(problems)
+
+
+def overlay_words(loaded: t.Any) -> str:
+    """For `scorecard rubric lint`: loads the register's overlay (InvalidInput, naming file and
+    place, if it is bad) and says what it holds: "" when there is none."""
+    areas = overlay_for(loaded)
+    if areas is None:
+        return ""
+    count = len({s.area_code for s in areas.shares})
+    return (f"; overlay: {count} {areas.area_label_plural if count != 1 else areas.area_label} in {len(areas.shares)} rows, "
+            f"{areas.representative_label}s as of {areas.as_of}" + (", with a map" if areas.map else ""))

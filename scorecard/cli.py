@@ -141,11 +141,13 @@ def validate(ctx: click.Context, paths: tuple[str, ...], rubric_ref: str | None)
       scorecard validate my-record.json --rubric my-framework
       scorecard --output-format json validate evidence/foi-2023
     """
+    from scorecard.areas import also_checking_overlay
     from scorecard.evidence import load_round
 
     evidence = _evidence_paths(paths)
     loaded = _load_rubric(rubric_ref, evidence)
-    round_ = load_round(evidence, loaded)
+    with also_checking_overlay(loaded):  # the register's area overlay, if any, is checked too
+        round_ = load_round(evidence, loaded)
     if ctx.find_root().params["output_format"] == "json":
         click.echo(json.dumps({"status": "ok", "records": len(round_.records)}))
     else:
@@ -379,17 +381,19 @@ def lint(path: Path) -> None:
     Example:
       scorecard rubric lint rubrics/my-framework.yaml
     """
+    from scorecard.areas import overlay_words
     from scorecard.rubric import load_rubric
     from scorecard.rubric_lint import lint_warnings
 
     loaded = load_rubric(path)
+    overlay = overlay_words(loaded)  # the register's area overlay, if any, is checked too
     r = loaded.rubric
     for where, message in lint_warnings(r):
         click.echo(f"{path}: {where}: warning: {message}", err=True)
     click.echo(
         f"{path}: ok: {r.id} {r.version}, {len(r.sections)} sections, {len(r.criteria)} criteria, "
         f"{len(r.flags)} flags, {len(r.categories)} categories, {len(r.bands)} bands; "
-        f"register {loaded.register.name} ({len(loaded.register.bodies)} bodies)"
+        f"register {loaded.register.name} ({len(loaded.register.bodies)} bodies){overlay}"
     )
 
 

@@ -146,10 +146,14 @@ GOOD_AREAS = (
 HOSTILE_HEXES = {"AAA": {"n": "<b>A</b>", "q": 0, "r": 0}, "BBB": {"n": "=B", "q": 1, "r": 0}, "DDD": {"q": 0, "r": 1}}
 
 
+MARKUP_NAME = "<r><t>Rich</t></r>"  # shaped like the rich-text XML a workbook writer might pass through
+HOSTILE_AREAS = GOOD_AREAS + f"W4,{MARKUP_NAME},-Minus Person,DDD,1,\n"
+
+
 def test_hostile_overlay_text_is_escaped_on_every_page_and_neutralised_in_the_csv(tmp_path, run_line):
-    rubric = tiny_with_overlay(tmp_path, GOOD_AREAS, hexes=HOSTILE_HEXES)
+    rubric = tiny_with_overlay(tmp_path, HOSTILE_AREAS, hexes=HOSTILE_HEXES)
     out = tmp_path / "out"
-    run_line(["score", tmp_path / "tiny" / "evidence", "--rubric", rubric, "--out", out, "-q"])
+    run_line(["score", tmp_path / "tiny" / "evidence", "--rubric", rubric, "--out", out, "-q", "--per-organisation"])
     site = out / "site"
     pages = {p.name: p.read_text("utf-8") for p in site.glob("*.html")}
     assert "wards.html" in pages
@@ -165,7 +169,23 @@ def test_hostile_overlay_text_is_escaped_on_every_page_and_neutralised_in_the_cs
     rows = list(csv.reader(io.StringIO((out / "councillors.csv").read_text("utf-8-sig"))))
     assert rows[0][:3] == ["ward_code", "ward", "councillor"]
     people = {r[2] for r in rows[1:]}
-    assert people == {"'" + HOSTILE_PERSON, "'+Plain Person", "'@Someone"}
+    assert people == {"'" + HOSTILE_PERSON, "'+Plain Person", "'@Someone", "'-Minus Person"}
+    # in the workbooks every name is a text cell holding the text as typed; formula-like text
+    # carries the quote prefix, so that it stays text when someone edits the cell
+    import openpyxl
+
+    typed = {HOSTILE_NAME, HOSTILE_PERSON, MARKUP_NAME, "+Plain Person", "@Someone", "-Minus Person"}
+    for book, sheet in (("scorecard.xlsx", "Wards"), ("organisations/BBB.xlsx", "Summary"), ("organisations/DDD.xlsx", "Summary")):
+        cells = [c for row in openpyxl.load_workbook(out / book)[sheet].iter_rows() for c in row if c.value in typed]
+        assert cells, book
+        assert all(c.data_type == "s" for c in cells), book
+        assert all(c.quotePrefix for c in cells if c.value[0] in "=+-@"), book
+        assert not any(c.data_type == "f" for row in openpyxl.load_workbook(out / book)[sheet].iter_rows() for c in row), book
+    gamma = [[c.value for c in row] for row in openpyxl.load_workbook(out / "organisations/CCC.xlsx")["Summary"].iter_rows()]
+    assert ["Ward", "Share", "Councillor", "Also served by"] in gamma and ["None listed", None, None, None] in gamma  # no wards, said so
+    names = {c.value for row in openpyxl.load_workbook(out / "scorecard.xlsx")["Wards"].iter_rows() for c in row}
+    assert typed <= names
+    assert "Test data <i>licence</i>" in names and "1 February 2025" in " ".join(str(n) for n in names)
     data = json.loads((out / "scorecard.json").read_text("utf-8"))
     assert data["areas"]["shares"][0]["area_name"] == HOSTILE_NAME  # JSON keeps the text as it is
     assert "map" not in data["areas"]

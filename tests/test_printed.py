@@ -106,7 +106,8 @@ def printed(tmp_path_factory) -> dict[str, t.Any]:
     result = CliRunner().invoke(cli, ["score", str(data_dir("evidence") / "scotland-illustrative-2025"), "--out", str(scotland), "--format", "xlsx", "-q"])
     assert result.exit_code == 0, result.output
     (scotland / "scorecard.xlsx").rename(scotland / "scotland.xlsx")
-    to_pdf([out / "scorecard.xlsx", body, template, root / "calibration.xlsx", scotland / "scotland.xlsx"], root / "pdf", root / "profile")
+    devon = out / "organisations" / "QJK.xlsx"  # one of the bodies a constituency is split between
+    to_pdf([out / "scorecard.xlsx", body, devon, template, root / "calibration.xlsx", scotland / "scotland.xlsx"], root / "pdf", root / "profile")
     book = openpyxl.load_workbook(out / "scorecard.xlsx", read_only=True)
     return {"root": root, "out": out, "body": body, "sheets": book.sheetnames, "pdf": root / "pdf",
             "scotland": openpyxl.load_workbook(scotland / "scotland.xlsx", read_only=True).sheetnames}
@@ -140,7 +141,8 @@ def test_the_scorecard_prints_on_a4_within_the_page_limit(printed):
     assert len(all_pages) <= PAGE_LIMIT, counts
     assert {(round(w), round(h)) for w, h in pdf_size(pdf)} <= {(595, 842), (842, 595)}  # A4, portrait or landscape
     first = {s: next(k for k, p in enumerate(all_pages, start=1) if header_sheet(p, printed["sheets"]) == s) for s in counts}
-    keep_pngs(pdf, "scorecard", sorted({1, first["National summary"], first["Evidence"], first["Sources"], first["Methodology"] + 2}))
+    keep_pngs(pdf, "scorecard", sorted({1, first["National summary"], first["Constituencies"], first["Constituencies"] + 1,
+                                        first["Evidence"], first["Sources"], first["Methodology"] + 2}))
     for k, page in enumerate(all_pages, start=1):
         words = " ".join(w.text for w in page)
         assert re.search(rf"Page {k} of {len(all_pages)}\b", words), k  # the footer numbers every page
@@ -185,6 +187,44 @@ def test_every_body_name_on_the_summary_prints_whole(printed):
     assert len(names) == 42  # the whole register of the bundled round
     missing = [n for n in names if n not in column]
     assert not missing, missing
+
+
+def test_every_constituency_name_on_the_area_sheet_prints_whole(printed):
+    """Read down the printed Constituency column of the Constituencies sheet: every one of the
+    543 names is there, none clipped, and the header is on every page of it."""
+    import csv as csv_module
+
+    all_pages = [p for p in pages(printed["pdf"] / "scorecard.pdf") if header_sheet(p, printed["sheets"]) == "Constituencies"]
+    assert 1 < len(all_pages) <= 20, len(all_pages)  # 580 rows, most of them one line
+    column = ""
+    for page in all_pages:
+        # the header row, repeated on every page (not the "MP" of the sheet's heading)
+        mp = next(w for w in page if w.text == "MP" and any(c.text == "Constituency" and abs(c.y - w.y) < 2 for c in page))
+        start = max((w for w in page if w.text == "Constituency" and abs(w.y - mp.y) < 2 and w.x < mp.x), key=lambda w: w.x)
+        words = sorted((w for w in page if start.x - 1 <= w.x < mp.x - 1 and w.y > mp.y + 1), key=lambda w: (round(w.y), w.x))
+        column += " " + " ".join(w.text for w in words)
+        overlaps = [(a.text, b.text) for a in words for b in words  # a row too short for its name
+                    if a is not b and a.y < b.y and b.y < a.y2 - 1 and a.x < b.x2 and b.x < a.x2]
+        assert not overlaps, overlaps
+        assert {"Share", "Band", "Estimated"} <= {w.text for w in page if abs(w.y - mp.y) < 2}
+    column = re.sub(r"-\s+", "-", column)
+    with open(Path(__file__).parent.parent / "rubrics" / "registers" / "overlays" / "icbs-2022" / "areas.csv", newline="", encoding="utf-8") as f:
+        names = {row["area_name"] for row in csv_module.DictReader(f)}
+    assert len(names) == 543
+    missing = [n for n in sorted(names) if n not in column]
+    assert not missing, missing
+
+
+def test_a_body_workbook_lists_its_constituencies_on_its_first_page(printed):
+    first = pages(printed["pdf"] / "QJK.pdf")[0]
+    rows = collections.defaultdict(list)  # the page's lines of text, each read left to right
+    for w in first:
+        rows[round(w.y)].append(w)
+    lines = [" ".join(w.text for w in sorted(words, key=lambda w: w.x)) for _, words in sorted(rows.items())]
+    for words in ("NHS Devon Integrated Care Board (QJK)", "Tiverton and Minehead 45.8% Rachel Gilmour NHS Somerset",
+                  "MPs as of 3 April 2026", "Open Parliament Licence v3.0", "Exeter 100.0% Steve Race none"):
+        assert any(words in line for line in lines), (words, lines)
+    keep_pngs(printed["pdf"] / "QJK.pdf", "body-QJK", [1])
 
 
 def test_a_body_workbook_names_the_body_on_every_page(printed):

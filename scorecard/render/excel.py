@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import typing as t
 
-from scorecard.render import csv_, xlsx_changes, xlsx_sheets as sheets
+from scorecard.render import csv_, xlsx_areas, xlsx_changes, xlsx_sheets as sheets
 from scorecard.render.words import id_in_words
 from scorecard.render.xlsx_book import Book
 from scorecard.render.xlsx_methodology import methodology
@@ -29,6 +29,7 @@ def scorecard_workbook(scorecard: Scorecard, rubric: Rubric) -> bytes:
     book = Book(f"{scorecard.rubric.title}: scorecard, round {scorecard.round}", scorecard.evidence_as_of, _running_head(scorecard))
     sheets.summary(book, scorecard, rubric)
     sheets.national(book, scorecard, rubric)
+    xlsx_areas.areas_sheet(book, scorecard, rubric)  # when the register has an area overlay
     for section in rubric.sections:
         sheets.section(book, scorecard, rubric, section)
     sheets.evidence(book, scorecard, rubric)
@@ -56,7 +57,7 @@ def organisation_workbook(scorecard: Scorecard, rubric: Rubric, organisation: Or
 
 def body(book: Book, scorecard: Scorecard, rubric: Rubric, o: OrganisationResult, footer: str) -> None:
     """The front sheet of one body's own workbook."""
-    st = book.sheet("Summary", [26, 12, 14, 36], landscape=False, footer=footer)
+    st = book.sheet("Summary", [26, 12, 20, 36], landscape=False, footer=footer)
     scored = sum(1 for x in scorecard.organisations if x.rank is not None)
     st.title_block(f"{o.name} ({o.code})", [*sheets.round_lines(scorecard),
         "The band is given in words and by colour. A body that refused or did not reply is not scored. "
@@ -79,6 +80,7 @@ def body(book: Book, scorecard: Scorecard, rubric: Rubric, o: OrganisationResult
     st.table(["Section", "Percent", "Before any cap", "Capped by flag"],
              [[s.title, s.percent, s.uncapped_percent, flag_titles.get(s.capped_by or "", s.capped_by)] for s in o.sections],
              ["wrap", "percent", "percent", "wrap"])
+    xlsx_areas.body_areas(st, scorecard, rubric, o)  # its areas and their representatives, if the register has them
 
 
 def render(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, bytes]]:

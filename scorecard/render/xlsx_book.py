@@ -52,12 +52,13 @@ STYLES: dict[str, dict[str, t.Any]] = {
     "number": {"align": "center"},
     "percent": {"align": "center", "num_format": PERCENT},
     "change": {"align": "center", "num_format": "+0.0;-0.0;0.0"},
+    "share": {"align": "center", "num_format": "0.0%"},  # a share from 0 to 1, shown as a percent
     "link": {"font_color": "#0563C1", "underline": 1, "text_wrap": True},
     "input": {"text_wrap": True, "bg_color": "#FFF2CC", "locked": False, "border": 1, "border_color": "#BFBFBF"},
     "closed": {"bg_color": "#D9D9D9"},
     "date-input": {"bg_color": "#FFF2CC", "locked": False, "num_format": "yyyy-mm-dd", "border": 1, "border_color": "#BFBFBF"},
 }
-NUMERIC = {"number", "percent", "change"}
+NUMERIC = {"number", "percent", "change", "share"}
 
 
 class Styled(t.NamedTuple):
