@@ -85,9 +85,7 @@ def _write_templates(folder: Path, rubric_ref: str | None, codes: tuple[str, ...
     from scorecard.rounds.folder import open_round
     from scorecard.selfassess import template as make_template
 
-    opened = open_round(folder)
-    if rubric_ref is not None:
-        raise click.UsageError("--rubric cannot be given with a round folder: the round names its rubric")
+    opened = open_round(folder, rubric_ref)
     register = opened.loaded.register
     unknown = [c for c in codes if c not in register]
     if unknown:
@@ -125,21 +123,21 @@ def _extended_import(original: click.Command) -> click.Command:
                 raise click.UsageError("--valid-only goes with --into DIR")
             ctx.invoke(original, workbook=workbooks[0], output=output, force=force, rubric_ref=rubric_ref)
             return
-        if output is not None or rubric_ref is not None:
-            raise click.UsageError("with --into, records are named CODE.json and the round names the rubric: leave out -o and --rubric")
-        _import_many(workbooks, into, valid_only, force)
+        if output is not None:
+            raise click.UsageError("with --into, records are named CODE.json: leave out -o")
+        _import_many(workbooks, into, valid_only, force, rubric_ref)
 
     return import_
 
 
-def _import_many(workbooks: tuple[Path, ...], into: Path, valid_only: bool, force: bool) -> None:
+def _import_many(workbooks: tuple[Path, ...], into: Path, valid_only: bool, force: bool, rubric_ref: str | None) -> None:
     from scorecard.output import write_all
     from scorecard.rounds.folder import open_round
     from scorecard.selfassess import import_workbook, open_workbook
 
     if not into.is_dir():
         raise click.UsageError(f"--into {into}: no such round folder")
-    opened = open_round(into)
+    opened = open_round(into, rubric_ref)
     kind = opened.info.get("kind")
     problems: list[Problem] = []
     records: dict[str, bytes] = {}
@@ -201,8 +199,9 @@ def figures_group() -> None:
 @click.option("--url", "url", help="For a two-column file: where the figures come from (http or https).")
 @click.option("--accept-unit", is_flag=True, help="Take a measure whose unit differs from the criterion's as a stand-in (every note says so).")
 @click.option("--force", is_flag=True, help="Replace an answer the records already give.")
+@click.option("--rubric", "rubric_ref", metavar="PATH", help="The round's rubric file, when it is not a bundled rubric.")
 def figures_import(csv_file: Path, criterion_id: str, into: Path, months: int, until: str | None, downloaded: dt.date | None,
-                   title: str | None, url: str | None, accept_unit: bool, force: bool) -> None:
+                   title: str | None, url: str | None, accept_unit: bool, force: bool, rubric_ref: str | None) -> None:
     """Write a published measure into each body's record as the answer to a number criterion.
 
     FILE.csv is a measure-by-body download (columns measure, org_type, org_id, org_name, date,
@@ -226,7 +225,7 @@ def figures_import(csv_file: Path, criterion_id: str, into: Path, months: int, u
 
     if not into.is_dir():
         raise click.UsageError(f"--into {into}: no such round folder")
-    opened = open_round(into)
+    opened = open_round(into, rubric_ref)
     found = opened.loaded.rubric.criteria.get(criterion_id)
     if found is None:
         raise click.UsageError(f"--criterion {criterion_id!r}: the rubric {opened.loaded.rubric.id} has no such criterion")

@@ -40,12 +40,16 @@ DATE = IsoDate()
 _ROUND_DIR = click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 
 
-def open_round(folder: Path) -> RoundFolder:
+# A rubric that is not bundled is named on the command line each time: round.json names it by id.
+ROUND_RUBRIC = click.option("--rubric", "rubric_ref", metavar="PATH", help="The round's rubric file, when it is not a bundled rubric.")
+
+
+def open_round(folder: Path, rubric_ref: str | None = None) -> RoundFolder:
     from scorecard.rounds.folder import open_round as open_
 
     if not folder.is_dir():
         raise click.UsageError(f"{folder} is not a round folder; start one with `scorecard round new {folder} --rubric ID --register ID`")
-    return open_(folder)
+    return open_(folder, rubric_ref)
 
 
 @click.group("round")
@@ -92,8 +96,10 @@ def new(folder: Path, rubric_ref: str, register: str, title: str | None, kind: s
     if path is None:
         raise click.UsageError(f"--rubric {rubric_ref!r} is neither a file nor a bundled rubric ({', '.join(bundled_rubrics())})")
     loaded = load_rubric(path)
-    # A bundled rubric is named by id; any other by its full path, so the round opens from anywhere.
-    named = loaded.rubric.id if find_rubric(loaded.rubric.id) == path else str(path.resolve())
+    # round.json names the rubric by id only; a rubric that is not bundled is named again with
+    # --rubric by each command that opens the round (a path is never read from data).
+    named = loaded.rubric.id
+    bundled = find_rubric(loaded.rubric.id) == path
     title = title or f"{loaded.rubric.title}: round {round_id}"
     document = round_folder.round_document(round_id, title, named, register, kind)
     # The round's register is checked the way every round's is: in the series of the rubric's.
@@ -106,6 +112,8 @@ def new(folder: Path, rubric_ref: str, register: str, title: str | None, kind: s
     })
     loaded = loaded._replace(register=bodies)
     click.echo(f"Started round {round_id} in {folder}/: {len(loaded.register.bodies)} bodies of {loaded.register.name}, rubric {loaded.rubric.id} {loaded.rubric.version}.")
+    if not bundled:
+        click.echo(f"Rubric {loaded.rubric.id} is not bundled: give --rubric {rubric_ref} to every command that opens this round.")
     click.echo(f"Next: fill in {folder}/README.md, then `scorecard round requests {folder} --sent YYYY-MM-DD`.")
 
 
@@ -115,7 +123,8 @@ def new(folder: Path, rubric_ref: str, register: str, title: str | None, kind: s
 @click.option("--org", "codes", multiple=True, metavar="CODE", help="Only these bodies (repeatable; default: every body not yet sent to).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for the requests (default: DIR/requests/).")
 @click.option("--force", is_flag=True, help="Send again to bodies already sent to (their dates start afresh).")
-def requests_(folder: Path, sent: dt.date, codes: tuple[str, ...], out_dir: Path | None, force: bool) -> None:
+@ROUND_RUBRIC
+def requests_(folder: Path, sent: dt.date, codes: tuple[str, ...], out_dir: Path | None, force: bool, rubric_ref: str | None) -> None:
     """Write one request per body (CODE.txt, plain text to paste into an email) and record the
     sent date in requests.csv.
 
@@ -133,7 +142,7 @@ def requests_(folder: Path, sent: dt.date, codes: tuple[str, ...], out_dir: Path
     from scorecard.rounds.requests import request_text
     from scorecard.rounds.tracker import Request, tracker_bytes
 
-    opened = open_round(folder)
+    opened = open_round(folder, rubric_ref)
     register = opened.loaded.register
     unknown = [c for c in codes if c not in register]
     if unknown:
@@ -173,8 +182,9 @@ def requests_(folder: Path, sent: dt.date, codes: tuple[str, ...], out_dir: Path
 @click.option("--review-requested", "review_requested", type=DATE, help="An internal review was asked for on this day.")
 @click.option("--complained", type=DATE, help="A complaint was made to the regulator on this day.")
 @click.option("--withdrawn", is_flag=True, help="The request was withdrawn.")
+@ROUND_RUBRIC
 def record(folder: Path, code: str, replied: dt.date | None, refused: dt.date | None, exemption: str,
-           review_requested: dt.date | None, complained: dt.date | None, withdrawn: bool) -> None:
+           review_requested: dt.date | None, complained: dt.date | None, withdrawn: bool, rubric_ref: str | None) -> None:
     """Record one step for body CODE in requests.csv (one step at a time).
 
     The step must follow what is recorded: a reply or refusal comes after the request, an internal
@@ -195,7 +205,7 @@ def record(folder: Path, code: str, replied: dt.date | None, refused: dt.date | 
         raise click.UsageError("give exactly one of --replied, --refused, --review-requested, --complained, --withdrawn")
     if exemption and given[0] not in ("replied", "refused"):
         raise click.UsageError("--exemption goes with --refused (or --replied, for a partial refusal)")
-    opened = open_round(folder)
+    opened = open_round(folder, rubric_ref)
     if code not in opened.loaded.register:
         raise click.UsageError(f"{code!r} is not in the register {opened.loaded.register.name!r}")
     action = given[0]
@@ -212,7 +222,8 @@ def record(folder: Path, code: str, replied: dt.date | None, refused: dt.date | 
 @click.option("--on", "on", type=DATE, help="Reckon as on this day (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per body (code, state, due, overdue, ...).")
 @click.option("--reviews", "reviews_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write, into this folder, a request for an internal review for every body overdue or refused (CODE-review.txt).")
-def status(folder: Path, on: dt.date | None, as_json: bool, reviews_dir: Path | None) -> None:
+@ROUND_RUBRIC
+def status(folder: Path, on: dt.date | None, as_json: bool, reviews_dir: Path | None, rubric_ref: str | None) -> None:
     """Every body with its state, due date and whether it is overdue (and by how many working
     days), most overdue first.
 
@@ -226,7 +237,7 @@ def status(folder: Path, on: dt.date | None, as_json: bool, reviews_dir: Path | 
     from scorecard.rounds.requests import review_text
     from scorecard.rounds.status import describe, needs_review, status_rows
 
-    opened = open_round(folder)
+    opened = open_round(folder, rubric_ref)
     today = on or dt.date.today()
     rows = status_rows(opened.requests, today)
     if reviews_dir is not None:
@@ -262,7 +273,8 @@ def status(folder: Path, on: dt.date | None, as_json: bool, reviews_dir: Path | 
 @_ROUND_DIR
 @click.option("--on", "on", type=DATE, help="The day the round closes (default: today).")
 @click.option("--assessor", required=True, help="Who closes it (named in every record written).")
-def close(folder: Path, on: dt.date | None, assessor: str) -> None:
+@ROUND_RUBRIC
+def close(folder: Path, on: dt.date | None, assessor: str, rubric_ref: str | None) -> None:
     """Write the records of the bodies that refused or did not reply (from requests.csv), so the
     round can be scored: they are counted and named as such, never scored as zero. round.json
     gets `gathered_on`, the day the round closed.
@@ -277,7 +289,7 @@ def close(folder: Path, on: dt.date | None, assessor: str) -> None:
     from scorecard.output import write_all
     from scorecard.rounds.status import closing_records
 
-    opened = open_round(folder)
+    opened = open_round(folder, rubric_ref)
     today = on or dt.date.today()
     have = {p.stem for p in folder.glob("*.json") if p.name != "round.json"}
     records, problems, skipped = closing_records(

@@ -461,6 +461,8 @@ def test_a_big_round_leaves_its_evidence_rows_to_the_csv_and_says_so(tiny, monke
 @pytest.mark.parametrize("url, linked", [
     ("https://example.org/a", True), ("http://example.org/a", True), ("HTTPS://EXAMPLE.ORG/A", True),
     ("javascript:alert(1)", False), ("file:///etc/passwd", False), ("=HYPERLINK(\"x\")", False), ("mailto:a@b.c", False), (None, False),
+    # The site's rule: no user information disguising the host, no space or control character.
+    ("https://www.nhs.uk:login@evil.example/", False), ("https://a.example/\nb", False), ("https://evil.example\\@www.nhs.uk/", False),
 ])
 def test_only_http_links_are_clickable(url, linked):
     ws = _one_sheet(lambda st: st.add([Styled(url, "link"), "x"]))["S"]
@@ -486,3 +488,10 @@ def test_a_row_may_be_as_wide_as_excel_allows_and_panes_sit_under_the_main_heade
     assert ws["A10"].value == "Main" and ws.freeze_panes == "A11"
     assert ws.auto_filter.ref == "A10:B12" and ws.print_title_rows == "$10:$10"
     assert [ws.cell(row=r, column=1).value for r in (2, 6, 7, 8, 11, 12)] == ["line 0", "line 4", "x", "a", "c", "e"]
+
+
+def test_a_body_workbook_names_the_kind_of_evidence_in_words(tiny):
+    files = dict(excel.render_per_organisation(*tiny))
+    summary = cells(openpyxl.load_workbook(io.BytesIO(files["organisations/AAA.xlsx"]))["Summary"])
+    evidence = next(row[1] for row in summary if row and row[0] == "Evidence")
+    assert evidence.startswith("desk research, assessed by") and "desk-research" not in evidence

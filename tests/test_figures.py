@@ -196,7 +196,8 @@ def test_a_percentage_measure_in_the_criterions_unit_needs_no_override(run_line,
     shutil.copy(TINY / "evidence" / "AAA.json", folder / "AAA.json")
     csv_file = download(tmp_path / "share.csv", ["2025-01", "2025-02"], {"AAA": {"2025-01": (1, 40), "2025-02": (2, 60)}, "BBB": {"2025-01": (1, 10)}},
                         measure="share", org_type="ccg")
-    out = run_line(["figures", "import", csv_file, "--criterion", "P2", "--into", folder, "--months", "2", "--downloaded", "2025-03-05", "--force"]).stdout
+    out = run_line(["figures", "import", csv_file, "--criterion", "P2", "--into", folder, "--months", "2", "--downloaded", "2025-03-05", "--force",
+                   "--rubric", tmp_path / "rubric.yaml"]).stdout
     assert "Wrote P2 into 1 record" in out and "No record in the round yet, so no figure written: BBB" in out and "stand-in" not in out
     answer = json.loads((folder / "AAA.json").read_text("utf-8"))["answers"]["P2"]
     assert answer["value"] == 3.0  # (1 + 2) / (40 + 60) x 100

@@ -18,11 +18,11 @@ def tiny_round_with_tracker(tmp_path: Path, run_line) -> Path:
     for record in (rubric / "evidence").glob("*.json"):
         if record.name != "round.json":
             shutil.copy(record, folder / record.name)
-    run_line(["round", "requests", folder, "--sent", "2022-12-16"])  # due 19 January 2023
-    run_line(["round", "record", folder, "AAA", "--replied", "2023-01-19"])  # the last day: in time
-    run_line(["round", "record", folder, "BBB", "--replied", "2023-01-20"])  # a working day late
-    run_line(["round", "record", folder, "CCC", "--refused", "2023-01-05"])  # a refusal in time
-    run_line(["round", "record", folder, "DDD", "--review-requested", "2023-02-01"])  # never replied
+    run_line(["round", "requests", folder, "--sent", "2022-12-16", "--rubric", rubric / "rubric.yaml"])  # due 19 January 2023
+    run_line(["round", "record", folder, "AAA", "--replied", "2023-01-19", "--rubric", rubric / "rubric.yaml"])  # the last day: in time
+    run_line(["round", "record", folder, "BBB", "--replied", "2023-01-20", "--rubric", rubric / "rubric.yaml"])  # a working day late
+    run_line(["round", "record", folder, "CCC", "--refused", "2023-01-05", "--rubric", rubric / "rubric.yaml"])  # a refusal in time
+    run_line(["round", "record", folder, "DDD", "--review-requested", "2023-02-01", "--rubric", rubric / "rubric.yaml"])  # never replied
     return folder
 
 
@@ -60,7 +60,7 @@ def test_a_closed_round_is_reckoned_on_the_day_it_closed(tmp_path, run_line):
     folder = tiny_round_with_tracker(tmp_path, run_line)
     for code in ("DDD", "EEE"):  # close writes records only for bodies without one
         (folder / f"{code}.json").unlink()
-    run_line(["round", "close", folder, "--on", "2023-02-10", "--assessor", "Survey team"])
+    run_line(["round", "close", folder, "--on", "2023-02-10", "--assessor", "Survey team", "--rubric", tmp_path / "rubric" / "rubric.yaml"])
     assert json.loads((folder / "round.json").read_text("utf-8"))["gathered_on"] == "2023-02-10"
     out = tmp_path / "out"
     run_line(["score", folder, "--rubric", tmp_path / "rubric" / "rubric.yaml", "--out", out, "--format", "json"])

@@ -87,7 +87,7 @@ def test_a_rubric_can_carry_its_own_request_wording(tmp_path, run_line):
     path.write_text(json.dumps(rubric, default=str), "utf-8")
     folder = tmp_path / "tiny-round"
     run_line(["round", "new", folder, "--rubric", path, "--register", "register.csv"])
-    run_line(["round", "requests", folder, "--sent", "2026-09-01"])
+    run_line(["round", "requests", folder, "--sent", "2026-09-01", "--rubric", path])
     text = (folder / "requests" / "AAA.txt").read_text("utf-8")
     assert "Subject: Questions for " in text and "reply by Tuesday 29 September 2026." in text
     assert "I am writing to ask" not in text  # the generic introduction is replaced

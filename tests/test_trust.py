@@ -289,3 +289,28 @@ def test_problems_as_json_stay_inert_on_a_terminal(run_line, tmp_path):
     problems = json.loads(result.stdout)["problems"]
     assert {p["file"] for p in problems} == {str(evidence / f"{code}.json")}  # the same data to a JSON reader
     assert any("\\x9b31m\\u202eAAA" in p["message"] for p in problems), problems
+
+
+def test_a_round_folder_names_its_rubric_by_id_never_by_path(run_line, tmp_path):
+    """round.json is data: a path in its "rubric" is never read (cause 1), and a rubric that is not
+    bundled is read only when named with --rubric, and only if it is the rubric the round names."""
+    import json
+
+    folder = tmp_path / "test-1"
+    run_line(["round", "new", folder, "--rubric", TINY_RUBRIC, "--register", "register.csv"])
+    info = json.loads((folder / "round.json").read_text("utf-8"))
+    assert info["rubric"] == "tiny"  # the id, not the file's path
+    result = run_line(["round", "status", folder], expect=1)
+    assert "not a bundled rubric; give its file with --rubric PATH" in result.stderr
+    run_line(["round", "status", folder, "--rubric", TINY_RUBRIC])
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("top-secret-line: 1\n", "utf-8")
+    info["rubric"] = str(secret)
+    (folder / "round.json").write_text(json.dumps(info), "utf-8")
+    result = run_line(["round", "status", folder], expect=1)
+    assert "top-secret-line" not in result.stdout + result.stderr
+    assert "round.json: /rubric:" in result.stderr  # refused by the round schema, unread
+    info["rubric"] = "tiny"
+    (folder / "round.json").write_text(json.dumps(info), "utf-8")
+    result = run_line(["round", "status", folder, "--rubric", "nhse-dfm-2023"], expect=1)
+    assert "but --rubric is 'nhse-dfm-2023'" in result.stderr

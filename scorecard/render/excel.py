@@ -14,7 +14,7 @@ from __future__ import annotations
 import typing as t
 
 from scorecard.render import csv_, xlsx_areas, xlsx_changes, xlsx_sheets as sheets
-from scorecard.render.words import id_in_words
+from scorecard.render.words import KIND_WORDS, id_in_words
 from scorecard.render.xlsx_book import Book
 from scorecard.render.xlsx_methodology import methodology
 from scorecard.result import OrganisationResult, Scorecard
@@ -67,7 +67,7 @@ def body(book: Book, scorecard: Scorecard, rubric: Rubric, o: OrganisationResult
     facts: list[tuple[str, t.Any, str]] = [
         ("Region", o.region, "wrap"),
         ("Response", sheets.response_words(scorecard, o), "wrap"),
-        ("Evidence", f"{o.kind}, assessed by {o.assessor} on {o.assessed_on}", "wrap"),
+        ("Evidence", f"{KIND_WORDS.get(o.kind, o.kind)}, assessed by {o.assessor} on {o.assessed_on}", "wrap"),
         ("Overall %", o.percent, "percent"),
         ("Band", sheets.band_cell(scorecard, o, rubric), "wrap"),
         ("Rank", f"{o.rank} of {scored} bodies scored" if o.rank is not None else "Not ranked", "wrap"),

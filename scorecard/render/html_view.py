@@ -11,11 +11,11 @@ import collections
 
 import re
 import typing as t
-from urllib.parse import urlsplit
 
 from scorecard.compare import UNCHANGED_BELOW
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
-from scorecard.render.words import answer_in_words, no_reply_words
+from scorecard.render.links import http_url  # noqa: F401  (the templates' filter)
+from scorecard.render.words import KIND_WORDS, answer_in_words, no_reply_words
 from scorecard.rubric import Rubric
 
 # Words for the values the evidence format uses; shown to readers instead of the raw codes.
@@ -23,11 +23,6 @@ RESPONSE_WORDS = {
     "replied": "Replied",
     "refused": "Refused to answer",
     "no-reply": "Did not reply",
-}
-KIND_WORDS = {
-    "foi-response": "Freedom of Information request",
-    "self-assessment": "self-assessment",
-    "desk-research": "desk research",
 }
 OUTCOME_WORDS = {
     "not-applicable": "Not applicable",
@@ -42,23 +37,6 @@ ARROWS = {"up": "▲", "down": "▼", "unchanged": "="}
 
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}\Z")
 _NEUTRAL_FILL = "#DDDDDD"
-# What str.isspace() calls white space (re uses the same table), and control characters.
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
-
-
-def http_url(value: object) -> str | None:
-    """The URL if it is a plain http(s) address, else None: only these become links, so evidence
-    cannot smuggle in javascript:, data: or file: targets, nor disguise a host behind user
-    information (https://example.org:login@evil.example/ goes to evil.example)."""
-    if not isinstance(value, str) or not value or _SPACE_OR_CONTROL.search(value):
-        return None
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or "@" in parts.netloc or "\\" in parts.netloc:
-        return None
-    return value
 
 
 def number(value: float | int | None) -> str:

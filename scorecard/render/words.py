@@ -32,6 +32,11 @@ def answer_in_words(
 
 
 # Words for the engine's ids, wherever a person reads them (workbooks, CSV readers' sheets).
+KIND_WORDS = {
+    "foi-response": "Freedom of Information request",
+    "self-assessment": "self-assessment",
+    "desk-research": "desk research",
+}
 RESPONSE_WORDS = {"replied": "Replied", "refused": "Refused", "no-reply": "Did not reply"}
 OUTCOME_WORDS = {
     "answered": "Answered",

@@ -23,6 +23,7 @@ import typing as t
 import xlsxwriter
 
 from scorecard.render.csv_ import FORMULA_STARTS  # text a spreadsheet would run as a formula
+from scorecard.render.links import http_url
 
 # One family throughout. LibreOffice prints Arial with the metric-compatible Liberation Sans where
 # it is installed, else a wider face (DejaVu Sans on a bare Debian): widths and heights here are
@@ -81,7 +82,8 @@ def clean(text: str) -> str:
 
 
 def is_link(url: t.Any) -> bool:
-    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+    """The site's rule (scorecard.render.links): plain http(s) addresses, no user information."""
+    return http_url(url) is not None
 
 
 def sheet_title(wanted: str, taken: t.Iterable[str]) -> str:

@@ -74,27 +74,38 @@ def read_info(path: Path) -> dict[str, t.Any]:
     errors = sorted(strict_validator(schema).iter_errors(document), key=lambda e: list(e.absolute_path))
     problems = [Problem(str(file), pointer(e.absolute_path), plain_message(e)) for e in errors]
     if not problems and "rubric" not in document:
-        problems.append(Problem(str(file), "", 'names no rubric; add "rubric": ID (a bundled rubric id or a path)'))
+        problems.append(Problem(str(file), "", 'names no rubric; add "rubric": ID, the id of the rubric it answers'))
     if problems:
         raise InvalidInput(problems)
     return t.cast(dict[str, t.Any], document)
 
 
-def open_round(path: Path) -> RoundFolder:
-    """The round in `path`, with its rubric, register and tracker, all checked."""
+def open_round(path: Path, rubric_option: str | None = None) -> RoundFolder:
+    """The round in `path`, with its rubric, register and tracker, all checked. `rubric_option` is
+    a rubric the user named on the command line (--rubric): the only way to use a rubric that is
+    not bundled, since round.json, being data, names a rubric by id alone."""
     from scorecard.quoting import quote
     from scorecard.rubric import find_rubric, find_rubric_option, load_rubric
     from scorecard.succession import for_round
 
     info = read_info(path)
     named = info["rubric"]
-    # `round new` writes a bundled rubric's id, or the path of the rubric it was given. A path from
-    # data is read only if it is a rubric file by name (.yaml), so a round.json cannot make
-    # scorecard read, and echo, any file it likes (issue 14, cause 1).
-    rubric_path = find_rubric(named) or (find_rubric_option(named) if isinstance(named, str) and named.endswith((".yaml", ".yml")) else None)
-    if rubric_path is None:
-        raise InvalidInput([Problem(str(path / ROUND_FILE), "/rubric", f"rubric {quote(named)} is neither a bundled rubric nor a rubric file (.yaml)")])
-    loaded = for_round(load_rubric(rubric_path), [path])
+    # round.json is data: it names a rubric by id, never by path, or a round folder could make
+    # scorecard read, and echo, any file it likes. A rubric file is read only when the user names
+    # it with --rubric, and it must be the rubric round.json names.
+    file = str(path / ROUND_FILE)
+    if rubric_option is not None:
+        rubric_path = find_rubric_option(rubric_option)
+        if rubric_path is None:
+            raise InvalidInput([Problem(rubric_option, "", "--rubric is neither a file nor a bundled rubric id")])
+    else:
+        rubric_path = find_rubric(named)
+        if rubric_path is None:
+            raise InvalidInput([Problem(file, "/rubric", f"rubric {quote(named)} is not a bundled rubric; give its file with --rubric PATH")])
+    loaded = load_rubric(rubric_path)
+    if loaded.rubric.id != named:
+        raise InvalidInput([Problem(file, "/rubric", f"the round answers rubric {quote(named)}, but --rubric is {quote(loaded.rubric.id)}")])
+    loaded = for_round(loaded, [path])
     tracker = path / TRACKER_FILE
     if not tracker.is_file():
         raise InvalidInput([Problem(str(tracker), "", "no such file; every round folder has one (made by `scorecard round new`)")])
