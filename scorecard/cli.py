@@ -246,11 +246,15 @@ def score(
         step()
     if quiet:
         return
+    from scorecard.render.words import coverage_in_words, dates_in_words, no_reply_words
+
     summary = scorecard.summary
     click.echo(
         f"{scorecard.rubric.title} ({scorecard.rubric.id} {scorecard.rubric.version}), round {scorecard.round}: "
-        f"{summary.organisations} bodies, {summary.replied} replied, {summary.refused} refused, {summary.no_reply} did not reply."
+        f"{summary.organisations} bodies, {summary.replied} replied, {summary.refused} refused, "
+        f"{summary.no_reply} {no_reply_words(scorecard.round_info)}."
     )
+    click.echo(f"{dates_in_words(scorecard.round_info, scorecard.evidence_as_of)}. {coverage_in_words(scorecard.round_info)}.")
     if summary.not_assessed:
         click.echo(f"No record for {len(summary.not_assessed)} bodies in the register: {', '.join(summary.not_assessed)}")
     for category in summary.categories:

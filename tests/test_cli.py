@@ -45,6 +45,13 @@ def test_score_prints_the_summary(run_line, tmp_path):
     out = run_line(["score", *TINY_ARGS, "--out", tmp_path]).stdout
     assert "5 bodies, 3 replied, 1 refused, 1 did not reply" in out
     assert "has-service: 2 of 3  (published: 2 of 3)" in out
+    assert "Evidence as recorded on 2024-02-05. Scored on 5 of 5 criteria." in out
+
+
+def test_score_speaks_of_the_round_in_its_own_words(run_line, tmp_path):
+    out = run_line(["score", "--out", tmp_path / "out", "--format", "json"]).stdout  # the bundled round
+    assert "42 bodies, 34 replied, 1 refused, 7 had not replied by the time of the survey." in out
+    assert "Evidence gathered June-July 2023; encoded 2026-11-24. Scored on 22 of 24 criteria" in out
 
 
 def test_the_evidence_hash_can_be_reproduced_with_sha256sum(run_line, tmp_path):
