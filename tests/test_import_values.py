@@ -131,3 +131,14 @@ def test_a_sheet_too_big_to_parse_quickly_is_refused_unread(run_line, template, 
     monkeypatch.setattr(selfassess, "MAX_SHEET_BYTES", 10_000)
     lines = import_fails(run_line, book, tmp_path)
     assert len(lines) == 1 and "its part xl/worksheets/sheet2.xml would unpack to" in lines[0] and "the limit is 10,000" in lines[0]
+
+
+@pytest.mark.parametrize("cell", ["D", "E", "F"])  # an answer, an outcome, a source: each checked against a list
+def test_a_huge_value_in_a_checked_cell_is_quoted_short(run_line, template, tmp_path, cell):
+    """Issue 14, cause 14: a huge value is never echoed whole (openpyxl stores at most Excel's
+    32,767 characters a cell, so that is what reaches the importer here); the line states the limit."""
+    huge = "=" + "A" * 1_000_000
+    book = fill(template, tmp_path / "huge.xlsx", lambda wb: text(wb["Answers"], f"{cell}{ROW['S1']}", huge))
+    lines = import_fails(run_line, book, tmp_path)
+    assert lines and all(len(line) < 1_300 for line in lines), [len(line) for line in lines]
+    assert any(f"Answers!{cell}{ROW['S1']}: holds 32,767 characters; the limit is 20,000" in line for line in lines)
