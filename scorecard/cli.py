@@ -196,7 +196,8 @@ def score(
     """
     from scorecard.engine import Provenance
     from scorecard.engine import score as score_round
-    from scorecard.evidence import evidence_files, load_round
+    from scorecard.evidence import load_round
+    from scorecard.round_files import evidence_files
     from scorecard.cli_inputs import publish_scorecard, refuse_output_among_inputs
     from scorecard.render import render_files
     from scorecard.rounds.status import with_timeliness
@@ -453,7 +454,8 @@ def import_(workbook: Path, output: Path | None, force: bool, rubric_ref: str | 
       scorecard import QWE.xlsx -o evidence/self-2024/QWE.json --force
     """
     from scorecard.output import write_all
-    from scorecard.rubric import bundled_rubrics, find_rubric, find_rubric_option, load_rubric
+    from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option
+    from scorecard.rubric import load_rubric
     from scorecard.selfassess import open_workbook, import_workbook
 
     opened = open_workbook(workbook)
@@ -489,4 +491,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

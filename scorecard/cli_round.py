@@ -20,7 +20,7 @@ if t.TYPE_CHECKING:
     from scorecard.rounds.folder import RoundFolder
 
 
-class IsoDate(click.ParamType):
+class IsoDate(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only: subscripting it breaks click 8.1, which we allow
     """A date written YYYY-MM-DD; anything else is a usage error in words."""
 
     name = "YYYY-MM-DD"
@@ -84,7 +84,8 @@ def new(folder: Path, rubric_ref: str, register: str, title: str | None, kind: s
     from scorecard.register import load_register
     from scorecard.rounds import folder as round_folder
     from scorecard.rounds.tracker import TRACKER_FILE, new_tracker, tracker_bytes
-    from scorecard.rubric import bundled_rubrics, find_rubric, find_rubric_option, load_rubric
+    from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option
+    from scorecard.rubric import load_rubric
     from scorecard.succession import load_index, register_for_round, registers_folder
 
     round_id = folder.resolve().name

@@ -126,9 +126,9 @@ def score_answer(criterion: Criterion, answer: _Answer, ranks: _RankTable | None
         chosen = len(set(value))
         points = _fraction(definition.max_points) * chosen / len(definition.options)
         descriptor = None
-        for level in definition.levels:
-            if chosen >= level.min_count:
-                descriptor = level.descriptor
+        for step in definition.levels:
+            if chosen >= step.min_count:
+                descriptor = step.descriptor
         labels = [o.label for o in definition.options if o.value in value]
         listed = f"{chosen} of {len(definition.options)}" + (f": {', '.join(labels)}" if labels else "")
         return _Scored(points, f"{descriptor} ({listed})" if descriptor else listed)

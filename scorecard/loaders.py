@@ -226,10 +226,10 @@ def parse_yaml(data: bytes, name: str) -> YamlDocument:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
+        mark_line = mark.line + 1 if mark else None
         where = f" (column {mark.column + 1})" if mark else ""
         raise InvalidInput(
-            [Problem(name, "", f"is not valid YAML: {error.problem or error}{where}", line)]
+            [Problem(name, "", f"is not valid YAML: {error.problem or error}{where}", mark_line)]
         ) from None
     except yaml.YAMLError as error:
         raise InvalidInput([Problem(name, "", f"is not valid YAML: {error}")]) from None

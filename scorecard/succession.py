@@ -204,14 +204,14 @@ def load_changes(path: Path, before: str, after: str) -> Succession:
         if row["effective"]:
             dates.add(row["effective"])
     whole_in: dict[str, str] = {}
-    for code, items in sorted(predecessors.items()):
-        for item in items:
+    for code, parts in sorted(predecessors.items()):
+        for item in parts:
             if item.whole and item.code in whole_in:
                 problems.append(Problem(str(path), "", f"{item.code} went whole into both {whole_in[item.code]} and {code}; one of them takes a part"))
             if item.whole:
                 whole_in[item.code] = code
-    for code, items in sorted(predecessors.items()):
-        for item in items:
+    for code, parts in sorted(predecessors.items()):
+        for item in parts:
             if not item.whole and item.code in whole_in:
                 problems.append(Problem(str(path), "", f"{item.code} is given whole to {whole_in[item.code]} and in part to {code}"))
     if problems:

@@ -191,7 +191,9 @@ class View:
         body = self.changes.get(code)
         if body is None:
             return None
-        band_label = lambda band: self.bands[band]["label"] if band in self.bands else (band or "no band")  # noqa: E731
+
+        def band_label(band: str | None) -> str:
+            return self.bands[band]["label"] if band in self.bands else (band or "no band")
         sections = [
             {"title": s.title, "before": percent(s.before), "after": percent(s.after), "words": points_words(s.change)}
             for s in body.sections

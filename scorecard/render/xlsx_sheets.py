@@ -102,7 +102,7 @@ def summary(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
     st.table(names, rows, styles)
 
 
-def spanned(st: Sheet, spans: t.Sequence[tuple[str, int, int]], rows: t.Iterable[t.Sequence[Value]],
+def spanned(st: Sheet, spans: t.Sequence[tuple[str, int, int]], rows: t.Iterable[t.Sequence[Value | Styled]],
             styles: t.Sequence[str] | None = None) -> None:
     """A small table on a sheet whose columns are a grid: each column of the table covers the
     grid columns first..last (merged), so that long text lands in a wide span."""

@@ -241,8 +241,8 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
         "url": measure["url"],
         "reference": expected_id,
     }
-    left_out = [f"{kind} ({count} row{'s' if count != 1 else ''})" for kind, (_, count) in sorted(other_types.items())]
-    return Figures(values, notes, source, sorted(unknown), missing, caveat, left_out)
+    left_out_kinds = [f"{kind} ({count} row{'s' if count != 1 else ''})" for kind, (_, count) in sorted(other_types.items())]
+    return Figures(values, notes, source, sorted(unknown), missing, caveat, left_out_kinds)
 
 
 @dataclasses.dataclass

@@ -85,7 +85,8 @@ def open_round(path: Path, rubric_option: str | None = None) -> RoundFolder:
     a rubric the user named on the command line (--rubric): the only way to use a rubric that is
     not bundled, since round.json, being data, names a rubric by id alone."""
     from scorecard.quoting import quote
-    from scorecard.rubric import find_rubric, find_rubric_option, load_rubric
+    from scorecard.bundled import find_rubric, find_rubric_option
+    from scorecard.rubric import load_rubric
     from scorecard.succession import for_round
 
     info = read_info(path)
