@@ -44,8 +44,8 @@ def evidence_paths(paths: t.Sequence[str]) -> list[Path]:
 
 def rubric_named_by(paths: t.Sequence[Path]) -> t.Any:
     """The rubric id the first readable record names, so --rubric can usually be left out."""
-    from scorecard.round_files import evidence_files
     from scorecard.loaders import MAX_EVIDENCE_BYTES, parse_json, read_bytes
+    from scorecard.round_files import evidence_files
 
     try:
         files, _ = evidence_files(paths)

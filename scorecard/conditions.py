@@ -13,7 +13,7 @@ import typing as t
 
 OPERATORS = ("equals", "in", "contains", "contains_any", "contains_all", "missing", "outcome", "gte", "lte")
 
-Scalar = t.Union[str, int, float, bool]
+Scalar = str | int | float | bool
 
 
 class Answered(t.Protocol):
@@ -127,7 +127,7 @@ class Test:
         return f"{self.criterion} {words[self.operator]} {operand}"
 
 
-Condition = t.Union[All, Any, Not, Test]
+Condition = All | Any | Not | Test
 
 
 def _same(value: t.Any, operand: t.Any) -> bool:

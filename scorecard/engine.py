@@ -30,9 +30,8 @@ from scorecard import __version__, collector
 from scorecard.evidence import AnswerEntry, Record, RoundInfo
 from scorecard.register import Register
 from scorecard.result import CriterionResult, FlagResult, Generator, OrganisationResult, RubricInfo, Scorecard, SectionResult
-from scorecard.summary import as_float as _as_float, evidence_as_of, exact_order as _exact_order, not_assessed, round_summary, summary
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
-
+from scorecard.summary import as_float as _as_float, evidence_as_of, exact_order as _exact_order, not_assessed, round_summary, summary
 
 # The formula in plain words, for the methodology page, the workbook and the README.
 FORMULA_IN_WORDS: tuple[str, ...] = (

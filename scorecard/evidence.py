@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from scorecard import collector
 from scorecard.loaders import MAX_EVIDENCE_BYTES, check_depth, parse_json, read_bytes
 from scorecard.problems import InvalidInput, Problem, pointer
+from scorecard.quoting import listed, quote, shown
+from scorecard.resources import data_dir
 from scorecard.rubric import (
     BooleanAnswer,
     ChoiceAnswer,
@@ -30,8 +32,6 @@ from scorecard.rubric import (
     NumberAnswer,
     Rubric,
 )
-from scorecard.resources import data_dir
-from scorecard.quoting import listed, quote, shown
 from scorecard.schema_messages import instance, plain_message, subschema, unknown_keys
 from scorecard.schemas import strict_validator
 
@@ -217,7 +217,8 @@ def _message(error: jsonschema.ValidationError, rubric: Rubric) -> str:
     if error.validator == "const" and path == ["rubric", "id"]:
         return f"record is for rubric {quote(error.instance)}, but this is rubric {rubric.id!r}"
     if error.validator == "pattern" and path == ["rubric", "version"]:
-        return f"record is for version {quote(error.instance)[1:-1] if len(str(error.instance)) <= 80 else quote(error.instance)}, but this rubric is version {rubric.version}; the major version must match"
+        version = quote(error.instance)[1:-1] if len(str(error.instance)) <= 80 else quote(error.instance)
+        return f"record is for version {version}, but this rubric is version {rubric.version}; the major version must match"
     answer_path = path[1:] if path[:2] == ["reply", "previous_answers"] else path  # an answer kept from before a revision
     if error.validator == "enum" and len(answer_path) >= 3 and answer_path[0] in ("answers", "previous_answers") and answer_path[2] == "value":
         allowed = ", ".join(json.dumps(v) for v in t.cast(list[t.Any], error.validator_value))

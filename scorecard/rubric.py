@@ -8,24 +8,24 @@ from the `Rubric` model built here.
 from __future__ import annotations
 
 import functools
-from fractions import Fraction
 import hashlib
 import json
 import typing as t
+from fractions import Fraction
 from pathlib import Path
 
 import jsonschema
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from scorecard import conditions
+from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option  # noqa: F401 (re-exported)
 from scorecard.loaders import MAX_RUBRIC_BYTES, parse_yaml, read_bytes
 from scorecard.problems import InvalidInput, Problem, pointer
-from scorecard.register import Register, load_register, outside_rubric_folder, resolve
 from scorecard.quoting import listed, quote
+from scorecard.register import Register, load_register, outside_rubric_folder, resolve
 from scorecard.resources import data_dir
 from scorecard.schema_messages import plain_message, subschema, unknown_keys
 from scorecard.schemas import strict_validator
-from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option  # noqa: F401 (re-exported)
 
 
 class _Model(BaseModel):
@@ -111,7 +111,7 @@ class BooleanAnswer(_Model):
 
 
 AnswerDefinition = t.Annotated[
-    t.Union[ChoiceAnswer, MultiAnswer, NumberAnswer, BooleanAnswer], Field(discriminator="type")
+    ChoiceAnswer | MultiAnswer | NumberAnswer | BooleanAnswer, Field(discriminator="type")
 ]
 
 

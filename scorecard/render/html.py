@@ -29,9 +29,9 @@ from scorecard.render.html_view import (
     plural,
     upper_first,
 )
-from scorecard.resources import data_dir
 from scorecard.render.links import http_url
 from scorecard.render.words import KIND_WORDS, coverage_in_words, dates_in_words, no_reply_words
+from scorecard.resources import data_dir
 from scorecard.result import Scorecard
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 

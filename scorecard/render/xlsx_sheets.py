@@ -109,7 +109,7 @@ def spanned(st: Sheet, spans: t.Sequence[tuple[str, int, int]], rows: t.Iterable
     def one(values: t.Sequence[t.Any], style: t.Sequence[str]) -> None:
         full: list[t.Any] = [None] * (spans[-1][2] + 1)
         full_styles = ["plain"] * len(full)
-        for (_, first, _), value, s in zip(spans, values, style):
+        for (_, first, _), value, s in zip(spans, values, style, strict=False):
             full[first], full_styles[first] = value, s
         st.add(full, full_styles, merge=[(first, last) for _, first, last in spans if last > first])
 
