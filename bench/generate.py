@@ -25,7 +25,7 @@ from pathlib import Path
 
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric, find_rubric_option, load_rubric
 
-WORDS = (
+WORDS = (  # noqa: SIM905 (prose to read, not a list of 54 words)
     "the board said it is reviewing its pathway with local practices and expects to agree a plan "
     "after consulting patients clinicians pharmacists and commissioners during the coming year while "
     "training for prescribers continues and data on long term prescribing is shared monthly with "

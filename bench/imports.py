@@ -21,12 +21,10 @@ Each import runs in a fresh process; the time is wall time, the memory the proce
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 

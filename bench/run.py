@@ -106,8 +106,8 @@ def child(stage: str, folder: Path) -> dict[str, float]:
     """Run one stage once; return its seconds and this process's peak memory."""
     # Import everything first: a user pays for imports once per command, and the command stage
     # measures that; the stages measure the work.
-    import scorecard.engine  # noqa: F401
-    import scorecard.evidence  # noqa: F401
+    import scorecard.engine
+    import scorecard.evidence
     import scorecard.rubric  # noqa: F401
     from scorecard.render import RENDERER_BY_FORMAT, render
 
@@ -174,7 +174,8 @@ def _run_child(stage: str, folder: Path) -> dict[str, float]:
 def _run_command(folder: Path) -> dict[str, float]:
     """The whole command as a user runs it: wall time and the process's peak memory."""
     with tempfile.TemporaryDirectory() as out:
-        command = [str(Path(sys.executable).parent / "scorecard"), "score", str(folder / "evidence"), "--rubric", str(folder / "rubric.yaml"), "--out", out, "-q"]
+        command = [str(Path(sys.executable).parent / "scorecard"), "score", str(folder / "evidence"),
+                   "--rubric", str(folder / "rubric.yaml"), "--out", out, "-q"]
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(process.pid, 0)

@@ -191,7 +191,7 @@ def _shares(path: Path, register: Register) -> list[AreaShare]:
         seen.add(key)
         total, _ = totals.get(cells["area_code"], (0.0, line))
         totals[cells["area_code"]] = (total + share, line)
-        shares.append(AreaShare(**{**cells, "share": share, "estimated": cells["estimated"] == "yes"}))
+        shares.append(AreaShare.model_validate({**cells, "share": share, "estimated": cells["estimated"] == "yes"}))
     for area, (total, line) in totals.items():
         if abs(total - 1) > SUM_TOLERANCE:
             problems.append(Problem(label, "", f"the shares of area {area} add up to {total:.4f}, not 1 (within {SUM_TOLERANCE})", line))

@@ -16,12 +16,10 @@ from pathlib import Path
 import click
 
 from scorecard import __version__
-from scorecard.cli_inputs import UsageProblem, default_round as _default_round, evidence_paths as _evidence_paths
-from scorecard.cli_inputs import load_rubric_for as _load_rubric
+from scorecard.cli_inputs import UsageProblem, default_round as _default_round, evidence_paths as _evidence_paths, load_rubric_for as _load_rubric
 from scorecard.problems import InvalidInput, Problem
 from scorecard.quoting import one_line_json, quote, shown
 from scorecard.render import AREAS_FORMAT, DEFAULT_FORMATS, PER_ORGANISATION_FORMAT, RENDERER_BY_FORMAT
-from scorecard.resources import data_dir
 
 if t.TYPE_CHECKING:
     from scorecard.rubric import LoadedRubric
@@ -39,7 +37,8 @@ _FORMAT_OPTION = click.option(
     "formats",
     type=click.Choice(FORMATS),
     multiple=True,
-    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}; with xlsx also {AREAS_FORMAT}: the register's area overlay as CSV, if it has one).",
+    help=f"Write only these formats (repeatable; default: {', '.join(DEFAULT_FORMATS)}; with xlsx also {AREAS_FORMAT}: "
+    "the register's area overlay as CSV, if it has one).",
 )
 
 
@@ -194,13 +193,13 @@ def score(
       scorecard score my-round/ --rubric my-rubric.yaml --format json
       scorecard score evidence/illustrative-2026 --compare evidence/foi-2023
     """
-    from scorecard.engine import Provenance
-    from scorecard.engine import score as score_round
-    from scorecard.evidence import evidence_files, load_round
-    from scorecard.cli_inputs import publish_scorecard, refuse_output_among_inputs
-    from scorecard.render import render_files
-    from scorecard.rounds.status import with_timeliness
     from scorecard.areas import overlay_for
+    from scorecard.cli_inputs import publish_scorecard, refuse_output_among_inputs
+    from scorecard.engine import Provenance, score as score_round
+    from scorecard.evidence import load_round
+    from scorecard.render import render_files
+    from scorecard.round_files import evidence_files
+    from scorecard.rounds.status import with_timeliness
 
     if out_dir.exists() and not out_dir.is_dir():
         raise click.UsageError(f"--out {shown(out_dir)} is a file; give a folder")
@@ -268,10 +267,8 @@ def score(
 
 def _with_changes(old_dir: Path, old_rubric_ref: str | None, new: LoadedRubric, scorecard: t.Any) -> t.Any:
     """The scorecard with a `changes` block comparing it with the round in old_dir."""
-    from scorecard.compare import compare as compare_rounds
-    from scorecard.compare import with_changes
-    from scorecard.engine import Provenance
-    from scorecard.engine import score as score_round
+    from scorecard.compare import compare as compare_rounds, with_changes
+    from scorecard.engine import Provenance, score as score_round
     from scorecard.evidence import load_round
     from scorecard.succession import between
 
@@ -435,7 +432,8 @@ def template(code: str, rubric_ref: str | None, round_id: str, output: Path, for
     if code not in loaded.register:
         raise click.UsageError(f"--org {quote(code)} is not in the register {loaded.register.name!r} of rubric {loaded.rubric.id}")
     write_all(output.parent, {output.name: make_template(loaded, code, round_id)})
-    click.echo(f"Wrote {shown(output)}: self-assessment for {shown(loaded.register[code].name, 200)} ({code}), rubric {loaded.rubric.id} {loaded.rubric.version}.")
+    click.echo(f"Wrote {shown(output)}: self-assessment for {shown(loaded.register[code].name, 200)} ({code}), "
+               f"rubric {loaded.rubric.id} {loaded.rubric.version}.")
 
 
 @cli.command("import")
@@ -456,9 +454,10 @@ def import_(workbook: Path, output: Path | None, force: bool, rubric_ref: str | 
       scorecard import QWE-self-assessment.xlsx                 # writes QWE.json here
       scorecard import QWE.xlsx -o evidence/self-2024/QWE.json --force
     """
+    from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option
     from scorecard.output import write_all
-    from scorecard.rubric import bundled_rubrics, find_rubric, find_rubric_option, load_rubric
-    from scorecard.selfassess import open_workbook, import_workbook
+    from scorecard.rubric import load_rubric
+    from scorecard.selfassess import import_workbook, open_workbook
 
     opened = open_workbook(workbook)
     bundled = ", ".join(bundled_rubrics()) or "none"
@@ -476,7 +475,8 @@ def import_(workbook: Path, output: Path | None, force: bool, rubric_ref: str | 
     write_all(target.parent, {target.name: data})
     rubric = loaded.rubric
     left = [c for c in rubric.criteria if c not in record["answers"]]
-    click.echo(f"Wrote {shown(target)}: {len(record['answers'])} of {len(rubric.criteria)} questions for {record['organisation']}, valid against {rubric.id} {rubric.version}.")
+    click.echo(f"Wrote {shown(target)}: {len(record['answers'])} of {len(rubric.criteria)} questions for {record['organisation']}, "
+               f"valid against {rubric.id} {rubric.version}.")
     if left:
         click.echo(f"Left blank (scored as not answered): {', '.join(left)}")
 
@@ -493,4 +493,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -60,7 +60,8 @@ def _extended_template(original: click.Command) -> click.Command:
     @click.option("--round", "round_ref", default="self-assessment", show_default=True, metavar="ID|DIR",
                   help="The round id the imported record will carry, or a round folder (from `scorecard round new`): its id, rubric and register.")
     @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx file to write (one body).")
-    @click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for one workbook per body, CODE.xlsx (with --all or several --org).")
+    @click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                  help="Folder for one workbook per body, CODE.xlsx (with --all or several --org).")
     @click.option("--force", is_flag=True, help="Overwrite workbooks that exist.")
     @click.pass_context
     def template(ctx: click.Context, codes: tuple[str, ...], every: bool, rubric_ref: str | None, round_ref: str,
@@ -103,19 +104,23 @@ def _write_templates(folder: Path, rubric_ref: str | None, codes: tuple[str, ...
     if existing and not force:
         raise click.UsageError(f"{len(existing)} workbook{'s' if len(existing) != 1 else ''} exist already (e.g. {existing[0]}); give --force to overwrite")
     written = write_all(out_dir, ((names[c], make_template(opened.loaded, c, opened.round_id)) for c in chosen))
-    click.echo(f"Wrote {len(written)} workbook{'s' if len(written) != 1 else ''} to {out_dir}/ for round {opened.round_id} ({register.name}), rubric {opened.loaded.rubric.id} {opened.loaded.rubric.version}.")
+    click.echo(f"Wrote {len(written)} workbook{'s' if len(written) != 1 else ''} to {out_dir}/ for round {opened.round_id} ({register.name}), "
+               f"rubric {opened.loaded.rubric.id} {opened.loaded.rubric.version}.")
 
 
 def _extended_import(original: click.Command) -> click.Command:
     @click.command("import", help=inspect.cleandoc(original.help or "") + _IMPORT_MORE)
     @click.argument("workbooks", metavar="FILE...", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), help="The evidence record to write, for one workbook (default: CODE.json here).")
-    @click.option("--into", "into", type=click.Path(file_okay=False, path_type=Path), help="A round folder: import every workbook into it as CODE.json, all or nothing.")
+    @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+                  help="The evidence record to write, for one workbook (default: CODE.json here).")
+    @click.option("--into", "into", type=click.Path(file_okay=False, path_type=Path),
+                  help="A round folder: import every workbook into it as CODE.json, all or nothing.")
     @click.option("--valid-only", is_flag=True, help="With --into: import the valid workbooks even if others have problems (exit 1 still).")
     @click.option("--force", is_flag=True, help="Overwrite records that exist.")
     @click.option("--rubric", "rubric_ref", metavar="PATH|ID", help="Rubric file or bundled rubric id (default: the one the workbook was made from).")
     @click.pass_context
-    def import_(ctx: click.Context, workbooks: tuple[Path, ...], output: Path | None, into: Path | None, valid_only: bool, force: bool, rubric_ref: str | None) -> None:
+    def import_(ctx: click.Context, workbooks: tuple[Path, ...], output: Path | None, into: Path | None, valid_only: bool, force: bool,
+                rubric_ref: str | None) -> None:
         if into is None:
             if len(workbooks) != 1:
                 raise click.UsageError("several workbooks go --into a round folder: scorecard import FILE... --into DIR")
@@ -175,7 +180,8 @@ def _import_many(workbooks: tuple[Path, ...], into: Path, valid_only: bool, forc
         click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {len(bad)} workbook{'s' if len(bad) != 1 else ''}, not imported; "
                    f"imported the {len(written)} valid one{'s' if len(written) != 1 else ''} into {into}/.", err=True)
         raise click.exceptions.Exit(1)
-    click.echo(f"Imported {len(written)} workbook{'s' if len(written) != 1 else ''} into {into}/ (round {opened.round_id}), each valid against {opened.loaded.rubric.id} {opened.loaded.rubric.version}.")
+    click.echo(f"Imported {len(written)} workbook{'s' if len(written) != 1 else ''} into {into}/ (round {opened.round_id}), "
+               f"each valid against {opened.loaded.rubric.id} {opened.loaded.rubric.version}.")
 
 
 @click.group("figures")

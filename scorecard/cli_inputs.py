@@ -44,8 +44,8 @@ def evidence_paths(paths: t.Sequence[str]) -> list[Path]:
 
 def rubric_named_by(paths: t.Sequence[Path]) -> t.Any:
     """The rubric id the first readable record names, so --rubric can usually be left out."""
-    from scorecard.evidence import evidence_files
     from scorecard.loaders import MAX_EVIDENCE_BYTES, parse_json, read_bytes
+    from scorecard.round_files import evidence_files
 
     try:
         files, _ = evidence_files(paths)
@@ -62,7 +62,8 @@ def rubric_named_by(paths: t.Sequence[Path]) -> t.Any:
 
 def load_rubric_for(reference: str | None, evidence: t.Sequence[Path], option: str = "--rubric") -> LoadedRubric:
     """The rubric given by `option` on the command line, or else the bundled one the records name."""
-    from scorecard.rubric import bundled_rubrics, find_rubric, find_rubric_option, load_rubric
+    from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option
+    from scorecard.rubric import load_rubric
     from scorecard.succession import for_round
 
     bundled = ", ".join(bundled_rubrics()) or "none"

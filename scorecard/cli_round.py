@@ -20,7 +20,7 @@ if t.TYPE_CHECKING:
     from scorecard.rounds.folder import RoundFolder
 
 
-class IsoDate(click.ParamType):
+class IsoDate(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only: subscripting it breaks click 8.1, which we allow
     """A date written YYYY-MM-DD; anything else is a usage error in words."""
 
     name = "YYYY-MM-DD"
@@ -70,7 +70,8 @@ def round_group() -> None:
 @click.option("--rubric", "rubric_ref", required=True, metavar="ID|PATH", help="The rubric the round answers.")
 @click.option("--register", "register", required=True, metavar="ID", help="The bundled register of bodies to ask (in the series of the rubric's register).")
 @click.option("--title", help="The round's title (default: the rubric's title and the round id).")
-@click.option("--kind", type=click.Choice(["foi-response", "self-assessment", "desk-research"]), default="foi-response", show_default=True, help="What kind of evidence the round gathers.")
+@click.option("--kind", type=click.Choice(["foi-response", "self-assessment", "desk-research"]), default="foi-response", show_default=True,
+              help="What kind of evidence the round gathers.")
 def new(folder: Path, rubric_ref: str, register: str, title: str | None, kind: str) -> None:
     """Start a round in DIR: round.json, a README to fill in, and requests.csv, the tracker (one
     row per body of the register). DIR's name is the round's id.
@@ -80,11 +81,12 @@ def new(folder: Path, rubric_ref: str, register: str, title: str | None, kind: s
       scorecard round new rounds/foi-2026 --rubric my-framework --register my-bodies-2026 \\
           --title "Freedom of Information survey of the 36 bodies, 2026"
     """
+    from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option
     from scorecard.output import write_all
     from scorecard.register import load_register
     from scorecard.rounds import folder as round_folder
     from scorecard.rounds.tracker import TRACKER_FILE, new_tracker, tracker_bytes
-    from scorecard.rubric import bundled_rubrics, find_rubric, find_rubric_option, load_rubric
+    from scorecard.rubric import load_rubric
     from scorecard.succession import load_index, register_for_round, registers_folder
 
     round_id = folder.resolve().name
@@ -111,7 +113,8 @@ def new(folder: Path, rubric_ref: str, register: str, title: str | None, kind: s
         TRACKER_FILE: tracker_bytes(new_tracker(bodies)),
     })
     loaded = loaded._replace(register=bodies)
-    click.echo(f"Started round {round_id} in {folder}/: {len(loaded.register.bodies)} bodies of {loaded.register.name}, rubric {loaded.rubric.id} {loaded.rubric.version}.")
+    click.echo(f"Started round {round_id} in {folder}/: {len(loaded.register.bodies)} bodies of {loaded.register.name}, "
+               f"rubric {loaded.rubric.id} {loaded.rubric.version}.")
     if not bundled:
         click.echo(f"Rubric {loaded.rubric.id} is not bundled: give --rubric {rubric_ref} to every command that opens this round.")
     click.echo(f"Next: fill in {folder}/README.md, then `scorecard round requests {folder} --sent YYYY-MM-DD`.")
@@ -221,7 +224,8 @@ def record(folder: Path, code: str, replied: dt.date | None, refused: dt.date | 
 @_ROUND_DIR
 @click.option("--on", "on", type=DATE, help="Reckon as on this day (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per body (code, state, due, overdue, ...).")
-@click.option("--reviews", "reviews_dir", type=click.Path(file_okay=False, path_type=Path), help="Also write, into this folder, a request for an internal review for every body overdue or refused (CODE-review.txt).")
+@click.option("--reviews", "reviews_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write, into this folder, a request for an internal review for every body overdue or refused (CODE-review.txt).")
 @ROUND_RUBRIC
 def status(folder: Path, on: dt.date | None, as_json: bool, reviews_dir: Path | None, rubric_ref: str | None) -> None:
     """Every body with its state, due date and whether it is overdue (and by how many working

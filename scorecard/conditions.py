@@ -13,12 +13,16 @@ import typing as t
 
 OPERATORS = ("equals", "in", "contains", "contains_any", "contains_all", "missing", "outcome", "gte", "lte")
 
-Scalar = t.Union[str, int, float, bool]
+Scalar = str | int | float | bool
 
 
 class Answered(t.Protocol):
-    outcome: str
-    value: t.Any
+    # Read-only, so the engine's answers (named tuples) fit.
+    @property
+    def outcome(self) -> str: ...
+
+    @property
+    def value(self) -> t.Any: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,9 +80,9 @@ class Test:
         answer = answers.get(self.criterion)
         outcome = answer.outcome if answer is not None else "not-answered"
         if self.operator == "missing":
-            return (outcome != "answered") == self.operand
+            return bool((outcome != "answered") == self.operand)
         if self.operator == "outcome":
-            return outcome == self.operand
+            return bool(outcome == self.operand)
         if answer is None or outcome != "answered":
             return False
         value = answer.value
@@ -94,9 +98,9 @@ class Test:
         if op == "contains_all":
             return all(item in value for item in operand)
         if op == "gte":
-            return value >= operand
+            return bool(value >= operand)
         if op == "lte":
-            return value <= operand
+            return bool(value <= operand)
         raise AssertionError(f"unknown operator {op}")  # the rubric schema makes this unreachable
 
     def tests(self) -> t.Iterator[Test]:
@@ -123,7 +127,7 @@ class Test:
         return f"{self.criterion} {words[self.operator]} {operand}"
 
 
-Condition = t.Union[All, Any, Not, Test]
+Condition = All | Any | Not | Test
 
 
 def _same(value: t.Any, operand: t.Any) -> bool:

@@ -30,9 +30,8 @@ from scorecard import __version__, collector
 from scorecard.evidence import AnswerEntry, Record, RoundInfo
 from scorecard.register import Register
 from scorecard.result import CriterionResult, FlagResult, Generator, OrganisationResult, RubricInfo, Scorecard, SectionResult
-from scorecard.summary import as_float as _as_float, evidence_as_of, exact_order as _exact_order, not_assessed, round_summary, summary
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
-
+from scorecard.summary import as_float as _as_float, evidence_as_of, exact_order as _exact_order, not_assessed, round_summary, summary
 
 # The formula in plain words, for the methodology page, the workbook and the README.
 FORMULA_IN_WORDS: tuple[str, ...] = (
@@ -126,9 +125,9 @@ def score_answer(criterion: Criterion, answer: _Answer, ranks: _RankTable | None
         chosen = len(set(value))
         points = _fraction(definition.max_points) * chosen / len(definition.options)
         descriptor = None
-        for level in definition.levels:
-            if chosen >= level.min_count:
-                descriptor = level.descriptor
+        for step in definition.levels:
+            if chosen >= step.min_count:
+                descriptor = step.descriptor
         labels = [o.label for o in definition.options if o.value in value]
         listed = f"{chosen} of {len(definition.options)}" + (f": {', '.join(labels)}" if labels else "")
         return _Scored(points, f"{descriptor} ({listed})" if descriptor else listed)

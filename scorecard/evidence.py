@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from scorecard import collector
 from scorecard.loaders import MAX_EVIDENCE_BYTES, check_depth, parse_json, read_bytes
 from scorecard.problems import InvalidInput, Problem, pointer
+from scorecard.quoting import listed, quote, shown
+from scorecard.resources import data_dir
 from scorecard.rubric import (
     BooleanAnswer,
     ChoiceAnswer,
@@ -30,10 +32,11 @@ from scorecard.rubric import (
     NumberAnswer,
     Rubric,
 )
-from scorecard.resources import data_dir
-from scorecard.quoting import listed, quote, shown
-from scorecard.schema_messages import plain_message, unknown_keys
+from scorecard.schema_messages import instance, plain_message, subschema, unknown_keys
 from scorecard.schemas import strict_validator
+
+if t.TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 from scorecard.round_files import RECORD_SUFFIX, ROUND_FILE, evidence_files, evidence_sha256, unread_lookalikes  # noqa: F401 (re-exported)
 from scorecard.round_terms import Baseline, BaselineFigure, Date, NotAssessed, Published, Wording, round_checks  # noqa: F401 (re-exported)
 
@@ -115,7 +118,8 @@ class Round(t.NamedTuple):
 
 @functools.lru_cache(maxsize=4)
 def _schema_file(name: str) -> dict[str, t.Any]:
-    return json.loads((data_dir("evidence") / name).read_text("utf-8"))
+    schema: dict[str, t.Any] = json.loads((data_dir("evidence") / name).read_text("utf-8"))
+    return schema
 
 
 def value_schema(criterion: Criterion) -> dict[str, t.Any]:
@@ -166,7 +170,7 @@ def evidence_schema(rubric: Rubric) -> dict[str, t.Any]:
     return schema
 
 
-def _validator(schema: dict[str, t.Any]) -> jsonschema.Draft202012Validator:
+def _validator(schema: dict[str, t.Any]) -> Validator:
     return strict_validator(schema)  # patterns read as JSON Schema means them (scorecard.schemas)
 
 
@@ -182,7 +186,7 @@ class RecordValidator:
     def __init__(self, schema: dict[str, t.Any]) -> None:
         self.schema = schema
         self.fast = jsonschema_rs.validator_for(schema, validate_formats=True)
-        self._full: jsonschema.Draft202012Validator | None = None
+        self._full: Validator | None = None
 
     def errors(self, document: t.Any) -> list[jsonschema.ValidationError]:
         if self.fast.is_valid(document):
@@ -204,19 +208,20 @@ def _plainest(errors: t.Iterable[jsonschema.ValidationError]) -> list[jsonschema
 def _message(error: jsonschema.ValidationError, rubric: Rubric) -> str:
     path = list(error.absolute_path)
     if error.validator == "additionalProperties" and path in (["answers"], ["reply", "previous_answers"]):
-        extra = sorted(set(error.instance) - set(rubric.criteria))
+        extra = sorted(set(instance(error)) - set(rubric.criteria))
         return f"unknown criterion {listed(extra)}; the rubric's criteria are {', '.join(rubric.criteria)}"
     if error.validator == "additionalProperties":
-        return f"unknown key {listed(unknown_keys(error))}; allowed here: {', '.join(error.schema.get('properties', {}))}"
+        return f"unknown key {listed(unknown_keys(error))}; allowed here: {', '.join(subschema(error).get('properties', {}))}"
     if error.validator == "maxProperties" and path == ["answers"]:
         return "a body that refused or did not reply has no answers; remove them or set response to replied"
     if error.validator == "const" and path == ["rubric", "id"]:
         return f"record is for rubric {quote(error.instance)}, but this is rubric {rubric.id!r}"
     if error.validator == "pattern" and path == ["rubric", "version"]:
-        return f"record is for version {quote(error.instance)[1:-1] if len(str(error.instance)) <= 80 else quote(error.instance)}, but this rubric is version {rubric.version}; the major version must match"
+        version = quote(error.instance)[1:-1] if len(str(error.instance)) <= 80 else quote(error.instance)
+        return f"record is for version {version}, but this rubric is version {rubric.version}; the major version must match"
     answer_path = path[1:] if path[:2] == ["reply", "previous_answers"] else path  # an answer kept from before a revision
     if error.validator == "enum" and len(answer_path) >= 3 and answer_path[0] in ("answers", "previous_answers") and answer_path[2] == "value":
-        allowed = ", ".join(json.dumps(v) for v in error.validator_value)
+        allowed = ", ".join(json.dumps(v) for v in t.cast(list[t.Any], error.validator_value))
         return f"{shown(json.dumps(error.instance, ensure_ascii=False), 80)} is not one of: {allowed}"
     return plain_message(error)
 

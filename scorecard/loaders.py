@@ -36,7 +36,8 @@ def regular_file_problem(path: Path) -> str | None:
         return None
     if stat.S_ISDIR(mode):
         return "is a folder"
-    kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
     return f"is {kind}, not a regular file; only regular files are read"
 
 
@@ -226,10 +227,10 @@ def parse_yaml(data: bytes, name: str) -> YamlDocument:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
+        mark_line = mark.line + 1 if mark else None
         where = f" (column {mark.column + 1})" if mark else ""
         raise InvalidInput(
-            [Problem(name, "", f"is not valid YAML: {error.problem or error}{where}", line)]
+            [Problem(name, "", f"is not valid YAML: {error.problem or error}{where}", mark_line)]
         ) from None
     except yaml.YAMLError as error:
         raise InvalidInput([Problem(name, "", f"is not valid YAML: {error}")]) from None
@@ -271,13 +272,13 @@ class _Builder:
                     self.fail(key_node, path, "keys must be plain text")
                 key = str(key_node.value)
                 if key in out:
-                    self.fail(key_node, path + [key], f'duplicate key "{key}" (each key may appear once)')
-                out[key] = self.build(value_node, path + [key])
+                    self.fail(key_node, [*path, key], f'duplicate key "{key}" (each key may appear once)')
+                out[key] = self.build(value_node, [*path, key])
             return out
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 self.fail(node, path, f"tag {node.tag} is not allowed; rubrics are plain data")
-            return [self.build(item, path + [i]) for i, item in enumerate(node.value)]
+            return [self.build(item, [*path, i]) for i, item in enumerate(node.value)]
         if node.tag not in _SCALAR_TAGS:
             self.fail(node, path, f"tag {node.tag} is not allowed; rubrics are plain data")
         try:

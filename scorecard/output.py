@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import typing as t
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from scorecard.problems import InvalidInput, Problem
 
 TEMPORARY_SUFFIX = ".scorecard.tmp"
 
-try:  # POSIX
+if sys.platform != "win32":  # POSIX
     import fcntl
 
     def try_lock(fd: int) -> bool:
@@ -34,7 +35,7 @@ try:  # POSIX
             return False
         return True
 
-except ImportError:  # pragma: no cover - Windows
+else:  # pragma: no cover - Windows
     import msvcrt
 
     def try_lock(fd: int) -> bool:

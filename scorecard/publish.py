@@ -27,8 +27,8 @@ import json
 import os
 import shutil
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 import typing as t
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from scorecard.output import cannot_write, fsync_folder, try_lock, write_new, write_unflushed

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard.areas import AreaOverlay
-from scorecard.evidence import Baseline, Reply, Source
+from scorecard.evidence import Reply, Source
+from scorecard.round_terms import Baseline
 
 
 class _Model(BaseModel):
@@ -36,10 +37,10 @@ class RubricInfo(_Model):
 # tenth of a pydantic model's memory (no __dict__, no record of the fields set) and cost no
 # validation to build; the engine guarantees their types. Pydantic serialises them inside the
 # models that hold them, field by field in the order declared, so scorecard.json is unchanged.
-_result = dataclass(frozen=True, slots=True)
+# (Written out on each class, not through an alias: type checkers see a dataclass only then.)
 
 
-@_result
+@dataclass(frozen=True, slots=True)
 class CriterionResult:
     id: str
     section: str
@@ -52,7 +53,7 @@ class CriterionResult:
     note: str | None
 
 
-@_result
+@dataclass(frozen=True, slots=True)
 class SectionResult:
     id: str
     title: str
@@ -61,7 +62,7 @@ class SectionResult:
     capped_by: str | None  # the flag whose cap lowered the percent
 
 
-@_result
+@dataclass(frozen=True, slots=True)
 class FlagResult:
     id: str
     severity: str

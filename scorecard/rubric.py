@@ -8,24 +8,24 @@ from the `Rubric` model built here.
 from __future__ import annotations
 
 import functools
-from fractions import Fraction
 import hashlib
 import json
 import typing as t
+from fractions import Fraction
 from pathlib import Path
 
 import jsonschema
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from scorecard import conditions
+from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option  # noqa: F401 (re-exported)
 from scorecard.loaders import MAX_RUBRIC_BYTES, parse_yaml, read_bytes
 from scorecard.problems import InvalidInput, Problem, pointer
-from scorecard.register import Register, load_register, outside_rubric_folder, resolve
 from scorecard.quoting import listed, quote
+from scorecard.register import Register, load_register, outside_rubric_folder, resolve
 from scorecard.resources import data_dir
-from scorecard.schema_messages import plain_message, unknown_keys
+from scorecard.schema_messages import plain_message, subschema, unknown_keys
 from scorecard.schemas import strict_validator
-from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option  # noqa: F401 (re-exported)
 
 
 class _Model(BaseModel):
@@ -111,7 +111,7 @@ class BooleanAnswer(_Model):
 
 
 AnswerDefinition = t.Annotated[
-    t.Union[ChoiceAnswer, MultiAnswer, NumberAnswer, BooleanAnswer], Field(discriminator="type")
+    ChoiceAnswer | MultiAnswer | NumberAnswer | BooleanAnswer, Field(discriminator="type")
 ]
 
 
@@ -253,7 +253,8 @@ class LoadedRubric(t.NamedTuple):
 
 @functools.lru_cache(maxsize=1)
 def rubric_schema() -> dict[str, t.Any]:
-    return json.loads((data_dir("rubrics") / "rubric.schema.json").read_text("utf-8"))
+    schema: dict[str, t.Any] = json.loads((data_dir("rubrics") / "rubric.schema.json").read_text("utf-8"))
+    return schema
 
 
 def load_rubric(path: Path) -> LoadedRubric:
@@ -295,7 +296,7 @@ def schema_message(error: jsonschema.ValidationError) -> str:
     if error.validator == "oneOf" and error.schema_path and "condition" in str(error.schema):
         return "not a valid condition: use all/any/not, or {criterion: ID, <operator>: ...} with exactly one operator"
     if error.validator == "additionalProperties":
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        allowed = ", ".join(sorted(subschema(error).get("properties", {})))
         return f"unknown key {listed(unknown_keys(error))}; allowed here: {allowed}"
     return plain_message(error)
 
@@ -354,7 +355,8 @@ def _answer_problems(criterion: Criterion, at: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if isinstance(answer, (ChoiceAnswer, MultiAnswer)):
         seen: set[str] = set()
-        for k, option in enumerate(answer.options):
+        options: t.Sequence[ChoiceOption | MultiOption] = answer.options
+        for k, option in enumerate(options):
             if option.value in seen:
                 out.append((f"{at}/options/{k}/value", f"option {option.value!r} appears twice in {criterion.id}"))
             seen.add(option.value)

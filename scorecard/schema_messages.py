@@ -18,8 +18,19 @@ ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 YEARS = (1900, 2100)
 
 
+def subschema(error: jsonschema.ValidationError) -> t.Mapping[str, t.Any]:
+    """The (sub)schema an error was raised against. A validator sets it on every error it yields;
+    the type stubs also allow a bare boolean schema and "unset", which our schemas never give."""
+    return t.cast(t.Mapping[str, t.Any], error.schema)
+
+
+def instance(error: jsonschema.ValidationError) -> t.Any:
+    """The value an error is about (set on every error a validator yields; the stubs also allow "unset")."""
+    return error.instance
+
+
 def _pattern_message(error: jsonschema.ValidationError) -> str:
-    value, pattern, schema = error.instance, error.validator_value, error.schema
+    value, pattern, schema = error.instance, t.cast(str, error.validator_value), subschema(error)
     if schema.get("format") == "date":
         return f"{quote(value)}: the year must be from {YEARS[0]} to {YEARS[1]}"
     if pattern == ID_PATTERN:
@@ -68,4 +79,4 @@ def plain_message(error: jsonschema.ValidationError) -> str:
 
 
 def unknown_keys(error: jsonschema.ValidationError) -> t.Iterable[str]:
-    return sorted(set(error.instance) - set(error.schema.get("properties", {})))
+    return sorted(set(instance(error)) - set(subschema(error).get("properties", {})))

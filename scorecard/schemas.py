@@ -19,6 +19,9 @@ import typing as t
 import jsonschema
 from jsonschema import validators
 
+if t.TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+
 
 def ecma_pattern(pattern: str) -> str:
     """The pattern with each end anchor `$` (not escaped, not in a [class]) made `\\Z`."""
@@ -50,9 +53,10 @@ def _pattern(validator: t.Any, pattern: str, instance: t.Any, schema: t.Any) -> 
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-StrictValidator = validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+# types-jsonschema leaves validators.extend unannotated; the class it makes is a Validator.
+StrictValidator: type[Validator] = validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
-def strict_validator(schema: t.Mapping[str, t.Any]) -> t.Any:
+def strict_validator(schema: t.Mapping[str, t.Any]) -> Validator:
     """jsonschema's Draft 2020-12 validator with format checks and ECMA-262 end anchors."""
     return StrictValidator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)

@@ -21,8 +21,21 @@ from pathlib import Path
 
 from scorecard.problems import InvalidInput, Problem
 from scorecard.selfassess_form import (  # noqa: F401  (names the CLI and tests use)
-    ANSWERS, COLUMNS, DEFAULT_ROUND, DETAILS, FORMAT_VERSION, HEADER_ROW, INSTRUCTIONS, LISTS, META_ROWS, OUTCOME_LABELS,
-    SOURCE_COLUMNS, SOURCE_ROWS, SOURCES, TEMPLATE_FORMAT, block_rows,
+    ANSWERS,
+    COLUMNS,
+    DEFAULT_ROUND,
+    DETAILS,
+    FORMAT_VERSION,
+    HEADER_ROW,
+    INSTRUCTIONS,
+    LISTS,
+    META_ROWS,
+    OUTCOME_LABELS,
+    SOURCE_COLUMNS,
+    SOURCE_ROWS,
+    SOURCES,
+    TEMPLATE_FORMAT,
+    block_rows,
 )
 from scorecard.selfassess_read import Grid, Reader, read_answers, read_details, read_sources, text_of, validate
 
@@ -187,7 +200,8 @@ def import_workbook(opened: Opened, loaded: LoadedRubric) -> dict[str, t.Any]:
     if meta["rubric id"] != rubric.id:
         reader.problem(f"{LISTS}!B3", f"the workbook is for rubric {meta['rubric id']!r}, not {rubric.id!r}; give the rubric it was made from")
     elif meta["rubric version"].split(".")[0] != rubric.major:
-        reader.problem(f"{LISTS}!B4", f"the workbook is for version {meta['rubric version']} of {rubric.id}, this rubric is {rubric.version}; the major version must match")
+        reader.problem(f"{LISTS}!B4",
+                       f"the workbook is for version {meta['rubric version']} of {rubric.id}, this rubric is {rubric.version}; the major version must match")
     if meta["organisation"] not in loaded.register:
         reader.problem(f"{LISTS}!B5", f"{meta['organisation']!r} is not in the register {loaded.register.name!r}")
     reader.stop_if_any()

@@ -101,12 +101,12 @@ def lines(criterion: Criterion) -> list[Line]:
         out = [Line(option_row_id(criterion, k), o.label, "", o.value) for k, o in enumerate(answer.options)]
         share = f"Points: {answer.max_points:g} x the share of options answered Yes."
         out += [Line(None, f"{lv.min_count} or more Yes", lv.descriptor, None) for lv in answer.levels]
-        return out + [Line(None, "Scoring", share, None)]
+        return [*out, Line(None, "Scoring", share, None)]
     assert isinstance(answer, NumberAnswer)
     better = "lower is better" if answer.direction == "lower-is-better" else "higher is better"
     out = [Line(None, "How to answer", f"{number_rule(answer)}. {better.capitalize()}.", None)]
     if answer.scoring == "rank":
-        return out + [Line(None, "Scoring", f"Ranked among the bodies with a value: the best gets {_points(answer.max_points)}, the worst none.", None)]
+        return [*out, Line(None, "Scoring", f"Ranked among the bodies with a value: the best gets {_points(answer.max_points)}, the worst none.", None)]
     bands = [Line(None, f"Up to {b.upto:g}" if b.upto is not None else "Above that", f"{b.descriptor} ({_points(b.points)})", None)
              for b in answer.bands]
     return out + bands

@@ -14,8 +14,20 @@ from scorecard.evidence import OUTCOMES, evidence_schema
 from scorecard.problems import InvalidInput, Problem
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
 from scorecard.selfassess_form import (
-    ANSWERS, COLUMNS, DETAILS, HEADER_ROW, INSTRUCTIONS, MAX_NOTE, NO, OUTCOME_LABELS, SOURCE_COLUMNS, SOURCES, YES,
-    choices, is_percent, option_row_id,
+    ANSWERS,
+    COLUMNS,
+    DETAILS,
+    HEADER_ROW,
+    INSTRUCTIONS,
+    MAX_NOTE,
+    NO,
+    OUTCOME_LABELS,
+    SOURCE_COLUMNS,
+    SOURCES,
+    YES,
+    choices,
+    is_percent,
+    option_row_id,
 )
 
 MAX_PROBLEMS = 100
@@ -333,7 +345,7 @@ def _multi(grid: Grid, criterion: Criterion, rows: list[int | None], column: int
     present = [r for r in rows if r is not None]
     first = f"{grid.title}!{column_letter(column)}{present[0] if present else HEADER_ROW + 1}"
     filled = 0
-    for option, row in zip(options, rows):
+    for option, row in zip(options, rows, strict=True):
         if row is None:
             continue
         raw, where, number_format = reader.cell(grid, row, column)
@@ -362,7 +374,7 @@ def read_details(grid: Grid, reader: Reader) -> tuple[str, str, dict[str, str]]:
                 labels.setdefault(text, row)
     found: dict[str, str | None] = {}
     cells: dict[str, str] = {}
-    for key, label in zip(("assessor", "assessed_on"), DETAILS):
+    for key, label in zip(("assessor", "assessed_on"), DETAILS, strict=True):
         if label not in labels:
             reader.problem(grid.title, f"the {label!r} line is missing; fill in a fresh template")
             found[key] = None

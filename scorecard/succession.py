@@ -154,7 +154,8 @@ def register_for_round(rubric_register: str, round_file: Path, info: dict[str, t
     if isinstance(named, str):
         if named not in names:
             listed = ", ".join(names)
-            raise InvalidInput([Problem(str(round_file), "/register", f"register {named!r} is not in the series of the rubric's register {rubric_register!r} ({listed})")])
+            raise InvalidInput([Problem(str(round_file), "/register",
+                                        f"register {named!r} is not in the series of the rubric's register {rubric_register!r} ({listed})")])
         if isinstance(gathered, str) and _DATE.match(gathered) and not in_force(index.get(named, series[0]), gathered):
             raise InvalidInput([Problem(str(round_file), "/register", f"register {named!r} was not in force on {gathered} (gathered_on)")])
         return named
@@ -204,14 +205,14 @@ def load_changes(path: Path, before: str, after: str) -> Succession:
         if row["effective"]:
             dates.add(row["effective"])
     whole_in: dict[str, str] = {}
-    for code, items in sorted(predecessors.items()):
-        for item in items:
+    for code, parts in sorted(predecessors.items()):
+        for item in parts:
             if item.whole and item.code in whole_in:
                 problems.append(Problem(str(path), "", f"{item.code} went whole into both {whole_in[item.code]} and {code}; one of them takes a part"))
             if item.whole:
                 whole_in[item.code] = code
-    for code, items in sorted(predecessors.items()):
-        for item in items:
+    for code, parts in sorted(predecessors.items()):
+        for item in parts:
             if not item.whole and item.code in whole_in:
                 problems.append(Problem(str(path), "", f"{item.code} is given whole to {whole_in[item.code]} and in part to {code}"))
     if problems:
@@ -247,7 +248,8 @@ def between(before: str, after: str, folder: Path | None = None) -> Succession:
     series = series_of(before, index)
     names = [d.name for d in series]
     if after not in names or names.index(after) < names.index(before):
-        raise InvalidInput([Problem(str(folder / INDEX), "", f"register {after!r} does not follow {before!r} in one series, so their bodies cannot be matched")])
+        raise InvalidInput([Problem(str(folder / INDEX), "",
+                                    f"register {after!r} does not follow {before!r} in one series, so their bodies cannot be matched")])
     result: Succession | None = None
     for dated in series[names.index(before) + 1 : names.index(after) + 1]:
         if dated.changes is None:

@@ -61,7 +61,6 @@ def record(code: str, answers: dict[str, t.Any] | None = None, response: str = "
 def write_round(folder: Path, rubric: dict[str, t.Any], records: list[dict[str, t.Any]]) -> tuple[Path, Path]:
     """Write a rubric (JSON is YAML) and records into `folder`; return (rubric path, evidence dir)."""
     import json
-
     import shutil
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import TINY
 from test_areas import GOOD_AREAS, OVERLAYS, ROOT, tiny_with_overlay
 

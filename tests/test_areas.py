@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import collections
 import csv
-from markupsafe import escape
 import io
 import json
 import re
@@ -13,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import TINY, score_round
+from markupsafe import escape
+
 from scorecard.areas import load_overlay, overlay_folder
-from scorecard.problems import InvalidInput
 from scorecard.register import load_register
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,7 +243,8 @@ def foi_2023(tmp_path_factory) -> Path:
     from scorecard.cli import cli
 
     out = tmp_path_factory.mktemp("foi")
-    result = CliRunner().invoke(cli, ["score", str(ROOT / "evidence" / "foi-2023"), "--out", str(out), "-q", "--format", "html", "--format", "areas", "--format", "json"])
+    result = CliRunner().invoke(cli, ["score", str(ROOT / "evidence" / "foi-2023"), "--out", str(out), "-q",
+                                      "--format", "html", "--format", "areas", "--format", "json"])
     assert result.exit_code == 0, result.output
     return out
 
@@ -318,7 +318,6 @@ def test_2026_round_map_has_36_bodies(tmp_path, run_line):
 
 def test_sheet_rows_for_the_workbooks():
     from scorecard.render.area_rows import sheet
-
     from scorecard.rubric import load_rubric
 
     rubric_path = TINY / "rubric.yaml"
@@ -360,5 +359,5 @@ def test_pages_with_the_overlay_stay_self_contained_with_unique_ids(foi_2023):
             href = attrs["href"] or ""
             if href.startswith(("https://", "http://")):
                 continue  # sources cited by the evidence and the rubric
-            assert href.startswith("#") and href[1:] in ids or href.split("#")[0] in local, f"{path.name}: {href}"
+            assert (href.startswith("#") and href[1:] in ids) or href.split("#")[0] in local, f"{path.name}: {href}"
         assert all(th.get("scope") in ("col", "row") for th in page.all("th")), path.name

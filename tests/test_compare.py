@@ -19,8 +19,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import FIXTURES, record, score_round, tiny_rubric, write_round
+
 from scorecard.compare import compare
 from scorecard.problems import InvalidInput
 from scorecard.succession import between, load_changes
@@ -324,7 +324,8 @@ def test_rewording_labels_and_descriptors_does_not_stop_a_criterion_being_compar
     section, criterion = rubric.criteria["PP4"]
     options = tuple(o.model_copy(update={"label": f"Level {i}", "descriptor": "Reworded."}) for i, o in enumerate(criterion.answer.options))
     reworded = criterion.model_copy(update={"answer": criterion.answer.model_copy(update={"options": options})})
-    rescored = criterion.model_copy(update={"answer": criterion.answer.model_copy(update={"options": (options[0].model_copy(update={"points": 9}), *options[1:])})})
+    rescored_options = (options[0].model_copy(update={"points": 9}), *options[1:])
+    rescored = criterion.model_copy(update={"answer": criterion.answer.model_copy(update={"options": rescored_options})})
     for changed, compared in ((reworded, True), (rescored, False)):
         sections = tuple(
             s.model_copy(update={"criteria": tuple(changed if c.id == "PP4" else c for c in s.criteria)}) if s.id == section.id else s

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from scorecard.rounds.deadlines import due_date, holidays_in, is_working_day, working_days_after
 
@@ -80,9 +81,6 @@ def test_overdue_is_counted_in_working_days():
     assert working_days_after(due, D(2026, 10, 15)) == 12
     # Across Christmas 2026: 25 and 28 December (Boxing Day moved) and 1 January are not counted.
     assert working_days_after(D(2026, 12, 23), D(2027, 1, 5)) == 5  # 24, 29, 30, 31 Dec and 5 Jan
-
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
 @settings(max_examples=300, deadline=None)

@@ -15,7 +15,6 @@ from conftest import criterion, organisation, record, tiny_rubric, write_round
 
 from scorecard.render.json_ import dumps
 
-
 # ---------------------------------------------------------------- one answer type at a time
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import TINY
+
 from scorecard.engine import FORMULA_IN_WORDS, Provenance, score
 from scorecard.evidence import load_round
 from scorecard.render import excel
@@ -106,7 +106,7 @@ def test_every_sheet_prints_as_a_document(tiny_book):
 
 
 def test_summary_one_row_per_body_with_frozen_filtered_printable_header(tiny, tiny_book):
-    card, rubric = tiny
+    card, _ = tiny
     ws = tiny_book["Summary"]
     top = header_row(ws, "Rank")
     heads = [c.value for c in ws[top]]
@@ -183,8 +183,8 @@ def test_evidence_rows_match_the_csv_and_name_their_source(tiny, tiny_book):
     assert table[0] == [n for n, _ in EVIDENCE_COLUMNS]
     assert len(table) == 1 + len(answers)
     words = {"not-applicable": "Not applicable", "not-held": "Not held", "refused": "Refused", "not-answered": "Not answered"}
-    for row, csv_row in zip(answers, table[1:]):
-        by_name = dict(zip(table[0], csv_row))
+    for row, csv_row in zip(answers, table[1:], strict=True):
+        by_name = dict(zip(table[0], csv_row, strict=True))
         assert row[0] == by_name["code"] and row[1] == by_name["criterion"]
         assert row[3] == (by_name["answer"] or words[by_name["outcome"]])
         assert row[4] == (float(by_name["points"]) if by_name["points"] else None) and row[5] == float(by_name["max_points"])
@@ -253,7 +253,7 @@ def test_hostile_text_is_stored_as_typed_text_never_a_formula(hostile):
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"{ws.title}!{cell.coordinate}"
-                if isinstance(cell.value, str) and cell.value in HOSTILE + ["=Alpha Board", "-North", "@A service exists."]:
+                if isinstance(cell.value, str) and cell.value in [*HOSTILE, "=Alpha Board", "-North", "@A service exists."]:
                     assert cell.value != "\rReturned"
                     found.setdefault(cell.value, []).append(cell)
     # a carriage return comes back as the line break it shows as; the rest exactly as typed
@@ -340,7 +340,8 @@ def test_sheet_title_rules():
 def test_section_tabs_use_the_short_title(tmp_path):
     folder = tmp_path / "short"
     shutil.copytree(TINY, folder)
-    rubric = (folder / "rubric.yaml").read_text().replace("title: Services\n", "title: Services for people on these medicines, in full\n    short_title: Services in short\n", 1)
+    rubric = (folder / "rubric.yaml").read_text().replace(
+        "title: Services\n", "title: Services for people on these medicines, in full\n    short_title: Services in short\n", 1)
     (folder / "rubric.yaml").write_text(rubric)
     book = openpyxl.load_workbook(io.BytesIO(dict(excel.render(*scored(folder / "rubric.yaml", folder / "evidence")))["scorecard.xlsx"]))
     assert book.sheetnames[2] == "Services in short"

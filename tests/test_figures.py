@@ -124,9 +124,10 @@ def test_a_unit_that_is_not_the_criterions_is_refused_in_words(run_line, round_d
 
 
 def test_the_threshold_change_is_refused_by_download_date_and_by_month(run_line, round_dir, tmp_path):
-    csv_file = download(tmp_path / "m.csv", MONTHS + ["2025-11"], {"QKK": {**steady(50), "2025-11": (40, 1000)}})
+    csv_file = download(tmp_path / "m.csv", [*MONTHS, "2025-11"], {"QKK": {**steady(50), "2025-11": (40, 1000)}})
     late = run_line(["figures", "import", csv_file, "--criterion", "MD2", "--into", round_dir, "--accept-unit", "--downloaded", "2026-08-22"], expect=1)
-    assert "downloaded on 2026-08-22, on or after 2025-11-01, when measure opioidper1000 changed: the high-dose threshold moved from 120 to 90 mg/day" in late.stderr
+    assert ("downloaded on 2026-08-22, on or after 2025-11-01, when measure opioidper1000 changed: "
+            "the high-dose threshold moved from 120 to 90 mg/day") in late.stderr
     assert "recounts the whole series" in late.stderr
     months = figures(run_line, round_dir, csv_file, "--accept-unit", expect=1)
     assert "1 of the months taken (2025-11 on) are from 2025-11-01 or later" in months.stderr and "--until 2025-10" in months.stderr
@@ -183,7 +184,6 @@ def test_a_percentage_measure_in_the_criterions_unit_needs_no_override(run_line,
     import shutil
 
     import yaml
-
     from conftest import TINY
 
     rubric = yaml.safe_load((TINY / "rubric.yaml").read_text("utf-8"))

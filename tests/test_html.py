@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import TINY, record, score_round, tiny_rubric, write_round
+
 from scorecard.problems import InvalidInput
 from scorecard.render.html import page_names, render
 from scorecard.render.html_view import http_url, text_on
@@ -276,10 +276,10 @@ def test_cli_does_not_import_jinja2_until_it_renders() -> None:
 
 
 def test_methodology_says_when_nobody_has_checked_the_rubric():
+    from conftest import score_round
+
     from scorecard.render.html import render
     from scorecard.rubric import find_rubric, load_rubric
-
-    from conftest import score_round
 
     loaded = load_rubric(find_rubric("scotland-pain-2022"))
     assert loaded.rubric.governance.checked_by == ()

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from test_selfassess import RUBRIC, _rezip, fill, make_template, text
 
 from scorecard import selfassess
-from test_selfassess import RUBRIC, _rezip, fill, make_template, text
 
 PART = {"Instructions": "xl/worksheets/sheet1.xml", "Answers": "xl/worksheets/sheet2.xml",
         "Sources": "xl/worksheets/sheet3.xml", "Lists": "xl/worksheets/sheet4.xml"}

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from test_selfassess import EXPECTED, ROW, RUBRIC, fill, import_fails, make_template, text
 
 from scorecard.selfassess_read import MAX_PROBLEMS
-from test_selfassess import EXPECTED, RUBRIC, ROW, fill, import_fails, make_template, text
 
 
 @pytest.fixture

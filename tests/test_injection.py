@@ -28,9 +28,8 @@ from pathlib import Path
 import hypothesis.strategies as st
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
-
 from conftest import record, score_round, tiny_rubric, write_round
+from hypothesis import HealthCheck, Phase, given, settings
 
 # ---------------------------------------------------------------- the payloads
 
@@ -143,7 +142,7 @@ def hostile_round(folder: Path, texts: dict[str, str]) -> tuple[Path, Path]:
     rubric_path, evidence = write_round(folder, tiny_rubric(), records)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(("code",) + REGISTER_FIELDS)
+    writer.writerow(("code", *REGISTER_FIELDS))
     for code in BODIES:
         writer.writerow([code] + [texts[f"{code}.{f}"] for f in REGISTER_FIELDS])
     writer.writerow(["DDD", "Delta Board", "Delta", "South"])

@@ -19,8 +19,8 @@ from conftest import TINY, criterion, organisation, record, score_round, tiny_ru
 from scorecard import engine
 from scorecard.compare import compare, with_changes
 from scorecard.evidence import load_round
-from scorecard.result import CriterionResult, FlagResult, SectionResult
 from scorecard.render.json_ import dumps
+from scorecard.result import CriterionResult, FlagResult, SectionResult
 from scorecard.rubric import Rubric, load_rubric
 
 
@@ -94,7 +94,7 @@ def test_equal_strings_and_results_are_kept_once(scored):
     assert a.assessor is b.assessor
     # The same flag raised for both is one object; so are the empty sections of unscored bodies.
     assert [f.id for f in a.flags] == [f.id for f in b.flags] and a.flags[0] is b.flags[0]
-    assert all(x is y for x, y in zip(organisation(card, "CCC").sections, organisation(card, "DDD").sections))
+    assert all(x is y for x, y in zip(organisation(card, "CCC").sections, organisation(card, "DDD").sections, strict=True))
     assert organisation(card, "CCC").sections[0].percent is None
 
 
@@ -136,8 +136,8 @@ def test_weighted_mean_is_exact():
     for _ in range(200):
         weights = [Fraction(rng.randint(1, 9), rng.choice([1, 2, 4, 3])) for _ in range(rng.randint(1, 6))]
         percents = [Fraction(rng.randint(0, 1000), rng.randint(1, 97)) for _ in weights]
-        expected = sum((w * p for w, p in zip(weights, percents)), Fraction(0)) / sum(weights, Fraction(0))
-        assert engine._mean([(w, w * p) for w, p in zip(weights, percents)]) == expected
+        expected = sum((w * p for w, p in zip(weights, percents, strict=True)), Fraction(0)) / sum(weights, Fraction(0))
+        assert engine._mean([(w, w * p) for w, p in zip(weights, percents, strict=True)]) == expected
     assert engine._mean([]) is None
 
 

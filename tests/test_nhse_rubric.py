@@ -236,7 +236,7 @@ def test_a_focus_on_every_class_scores_highest():
 
 def test_considering_differs_from_action_and_from_no_action():
     stages = ["no-action", "considering", "action-planned", "action-under-way"]
-    results = run(*(record(code, {"PL1": stage}) for code, stage in zip(["QWU", "QWO", "QUA", "QXU"], stages)))
+    results = run(*(record(code, {"PL1": stage}) for code, stage in zip(["QWU", "QWO", "QUA", "QXU"], stages, strict=True)))
     percents = [results[code].percent for code in ["QWU", "QWO", "QUA", "QXU"]]
     assert percents == sorted(percents) and len(set(percents)) == 4
     assert results["QWU"].categories == ["no-action-planned"]

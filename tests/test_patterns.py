@@ -10,10 +10,8 @@ from pathlib import Path
 
 import jsonschema_rs
 import pytest
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
-
 from conftest import TINY, record
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from scorecard.evidence import _validator as full_validator  # the wording validator, as the loader makes it
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from test_selfassess import EXPECTED, RUBRIC, fill, make_template
 
 KEPT = Path(__file__).parent / "printed"
@@ -123,6 +122,7 @@ def test_the_scottish_scorecard_prints_every_sheet_on_a4(printed):
     keep_pngs(pdf, "scotland", [1])
     # its nine-character codes print whole, each a word of its own beside the body's name
     import csv as csv_module
+
     from scorecard.resources import data_dir
 
     with open(data_dir("rubrics") / "registers" / "nhs-scotland-health-boards.csv", newline="", encoding="utf-8") as f:

@@ -56,9 +56,11 @@ def answer_definitions(draw, allow_rank: bool = True) -> dict[str, t.Any]:
             "minimum": 0,
             "max_points": top,
             "scoring": "bands",
-            "bands": [{"upto": 10, "points": top, "descriptor": "Low"}, {"upto": 20, "points": top / 2, "descriptor": "Mid"}, {"points": 0, "descriptor": "High"}],
+            "bands": [{"upto": 10, "points": top, "descriptor": "Low"}, {"upto": 20, "points": top / 2, "descriptor": "Mid"},
+                      {"points": 0, "descriptor": "High"}],
         }
-    return {"type": "number", "unit": "%", "direction": draw(st.sampled_from(["lower-is-better", "higher-is-better"])), "minimum": 0, "max_points": draw(st.integers(1, 3)), "scoring": "rank"}
+    return {"type": "number", "unit": "%", "direction": draw(st.sampled_from(["lower-is-better", "higher-is-better"])), "minimum": 0,
+            "max_points": draw(st.integers(1, 3)), "scoring": "rank"}
 
 
 @st.composite
@@ -68,7 +70,8 @@ def rubrics(draw, allow_rank: bool = True) -> Rubric:
     for s in range(draw(st.integers(1, 3))):
         criteria = []
         for _ in range(draw(st.integers(1, 3))):
-            criteria.append({"id": f"C{n}", "question": "Q?", "guidance": "G.", "clause": "Clause", "weight": draw(st.integers(1, 3)), "answer": draw(answer_definitions(allow_rank))})
+            criteria.append({"id": f"C{n}", "question": "Q?", "guidance": "G.", "clause": "Clause", "weight": draw(st.integers(1, 3)),
+                             "answer": draw(answer_definitions(allow_rank))})
             n += 1
         sections.append({"id": f"s{s}", "title": f"Section {s}", "weight": draw(st.integers(1, 3)), "criteria": criteria})
     flags = []
@@ -228,7 +231,7 @@ def test_improving_an_answer_never_lowers_the_percent_unless_a_cap_applies(case,
     capped = any(s.capped_by for s in new.sections) or any(s.capped_by for s in old.sections)
     if not capped:
         assert new.percent >= old.percent
-        for n, o in zip(new.sections, old.sections):
+        for n, o in zip(new.sections, old.sections, strict=True):
             assert n.percent is None or o.percent is None or n.percent >= o.percent
 
 
@@ -320,7 +323,10 @@ def test_random_records_are_reported_not_raised(tmp_path_factory, document):
             "version": "1.0.0",
             "title": "R",
             "register": "test",
-            "sections": [{"id": "s", "title": "S", "weight": 1, "criteria": [{"id": "C0", "question": "Q", "guidance": "G", "clause": "C", "weight": 1, "answer": {"type": "choice", "options": [{"value": "o0", "points": 1, "descriptor": "D"}]}}]}],
+            "sections": [{"id": "s", "title": "S", "weight": 1, "criteria": [
+                {"id": "C0", "question": "Q", "guidance": "G", "clause": "C", "weight": 1,
+                 "answer": {"type": "choice", "options": [{"value": "o0", "points": 1, "descriptor": "D"}]}},
+            ]}],
             "bands": [{"id": "b", "label": "B", "min_percent": 0, "colour": "#FFFFFF"}],
         }
     )

@@ -4,7 +4,6 @@ of the user's is touched; clean stops on SIGINT and SIGTERM; the modes the umask
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import stat
@@ -15,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import TINY, record, tiny_rubric, write_round
 
 TINY_RUBRIC = TINY / "rubric.yaml"

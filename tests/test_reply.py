@@ -9,7 +9,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import TINY, record, tiny_rubric, write_round
 
 REVISED = {
@@ -91,10 +90,12 @@ def test_workbook_has_a_replies_sheet(scored_out: Path) -> None:
 
 
 def test_no_replies_no_sheet() -> None:
+    import io
+
     from conftest import score_round
+
     from scorecard.render.excel import scorecard_workbook
     from scorecard.rubric import load_rubric
-    import io
 
     scorecard = score_round(TINY / "rubric.yaml", TINY / "evidence")
     book = openpyxl.load_workbook(io.BytesIO(scorecard_workbook(scorecard, load_rubric(TINY / "rubric.yaml").rubric)))

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from scorecard.engine import Provenance, score
 from scorecard.evidence import RoundInfo, load_round

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import TINY
 
 RUBRIC, REGISTER = "nhse-dfm-2023", "icbs-2026"
@@ -220,7 +219,8 @@ def test_a_tracker_with_a_wrong_header_says_which_columns(round_dir, run_line):
 def test_a_later_receipt_in_the_tracker_moves_the_deadline(round_dir, run_line):
     run_line(["round", "requests", round_dir, "--sent", "2026-09-04"])  # a Friday
     tracker = round_dir / "requests.csv"
-    text = tracker.read_text("utf-8").replace("QKK,NHS South East London Integrated Care Board,sent,2026-09-04,", "QKK,NHS South East London Integrated Care Board,sent,2026-09-04,2026-09-05", 1)
+    text = tracker.read_text("utf-8").replace("QKK,NHS South East London Integrated Care Board,sent,2026-09-04,",
+                                              "QKK,NHS South East London Integrated Care Board,sent,2026-09-04,2026-09-05", 1)
     tracker.write_text(text, "utf-8")
     data = {r["code"]: r for r in json.loads(run_line(["round", "status", round_dir, "--on", "2026-10-02", "--json"]).stdout)}
     # Received on Saturday: day one is Monday 7 September either way, so the same due date...

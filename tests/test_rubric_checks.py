@@ -39,7 +39,8 @@ def test_the_fixture_rubric_is_clean():
     ("old", "new", "pointer", "message"),
     [
         ("{value: considering, points: 1", "{value: none, points: 1", "/sections/0/criteria/0/answer/options/1/value", "option 'none' appears twice in S1"),
-        ("- {criterion: S1, equals: service}\n        - {criterion: P1", "- {criterion: S9, equals: service}\n        - {criterion: P1", "/flags/0/when/all/0/criterion", "no criterion 'S9'"),
+        ("- {criterion: S1, equals: service}\n        - {criterion: P1", "- {criterion: S9, equals: service}\n        - {criterion: P1",
+         "/flags/0/when/all/0/criterion", "no criterion 'S9'"),
         ("when: {criterion: S1, in: [considering]}", "when: {criterion: S1, in: [maybe]}", "/categories/1/when/in", '"maybe" is not an answer S1 allows'),
         ("when: {criterion: P2, gte: 10.5}", "when: {criterion: S1, gte: 10.5}", "/categories/2/when/gte", "gte compares numbers, but S1 is a choice answer"),
         ("cap: {section: services", "cap: {section: servicez", "/flags/0/cap/section", "no section 'servicez'"),

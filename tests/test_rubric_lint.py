@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import TINY
+
 from scorecard.rubric import bundled_rubrics, load_rubric
 from scorecard.rubric_lint import lint_warnings
 
@@ -22,7 +22,8 @@ def test_the_bundled_rubrics_label_every_option_and_fit_every_tab(name):
 def test_lint_warns_of_options_without_labels_and_says_what_people_would_read(run_line):
     result = run_line(["rubric", "lint", TINY / "rubric.yaml"])
     assert "ok: tiny" in result.stdout
-    assert f"{TINY / 'rubric.yaml'}: /sections/0/criteria/0/answer/options/2: warning: option 'service' of S1 has no label; people would read 'Service'" in result.stderr
+    assert (f"{TINY / 'rubric.yaml'}: /sections/0/criteria/0/answer/options/2: "
+            "warning: option 'service' of S1 has no label; people would read 'Service'") in result.stderr
 
 
 def test_lint_warns_of_a_section_title_too_long_for_a_tab(run_line, tmp_path):

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.engine import Provenance
-from scorecard.engine import score as score_round
+from scorecard.engine import Provenance, score as score_round
 from scorecard.evidence import load_round
 from scorecard.render import DEFAULT_FORMATS, render
 from scorecard.rubric import load_rubric

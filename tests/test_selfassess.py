@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import shutil
 import zipfile
@@ -12,8 +11,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import TINY
+
 from scorecard import selfassess
 from scorecard.engine import Provenance, score
 from scorecard.evidence import load_round
@@ -76,7 +75,7 @@ def fill(template: Path, out: Path, change=None) -> Path:
     text(a, f"G{ROW['P3']}", "Not collected.")
     for row, values in ((4, ["doc", "BBB document", dt.datetime(2024, 1, 15), "https://example.org/bbb", None]),
                         (5, ["foi", "=FOI reply, typed as text", "2024-01-20", None, "FOI 123"])):
-        for column, value in zip("ABCDE", values):
+        for column, value in zip("ABCDE", values, strict=True):
             if value is not None:
                 text(s, f"{column}{row}", value)
     details = {i.cell(row=r, column=1).value: r for r in range(1, i.max_row + 1)}
@@ -132,7 +131,7 @@ def test_template_structure(template):
 
 def test_template_dropdowns_come_from_the_rubric(template):
     wb = openpyxl.load_workbook(template)
-    a, lists = wb["Answers"], wb["Lists"]
+    a, _ = wb["Answers"], wb["Lists"]
     by_cell = {str(cell): dv for dv in a.data_validations.dataValidation for cell in dv.sqref.ranges}
 
     def options(where: str) -> list[str]:
@@ -228,7 +227,8 @@ def test_default_output_is_code_json_here_and_never_overwritten(run_line, templa
     (lambda wb: text(wb["Answers"], "F4", "nowhere"), "Answers!F4: 'nowhere' is not an Id on the Sources sheet (listed: doc, foi)"),
     (lambda wb: wb["Answers"].__setitem__("F19", None), "Answers!F19: every answer needs a source"),
     (lambda wb: wb["Answers"].__setitem__("D12", None), "Answers!D12: answer Yes or No for every option"),
-    (lambda wb: (text(wb["Answers"], "E29", "Not applicable"), wb["Answers"].__setitem__("G29", None)), "Answers!G29: say in Note why the question does not apply"),
+    (lambda wb: (text(wb["Answers"], "E29", "Not applicable"), wb["Answers"].__setitem__("G29", None)),
+     "Answers!G29: say in Note why the question does not apply"),
     (lambda wb: text(wb["Sources"], "C4", "15th Jan"), "Sources!C4: '15th Jan' is not a date; type it as YYYY-MM-DD"),
     (lambda wb: text(wb["Sources"], "D4", "file:///etc/passwd"), "Sources!D4: 'file:///etc/passwd' is not a web link"),
     (lambda wb: wb["Answers"].delete_rows(19), "Answers: the row for P1 is missing (deleted?)"),

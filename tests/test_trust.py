@@ -6,7 +6,6 @@ Each test here failed on the code before the fix it names.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -16,7 +15,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import TINY, record, tiny_rubric, write_round
 
 TINY_RUBRIC = TINY / "rubric.yaml"
@@ -191,7 +189,8 @@ def test_the_documented_hash_recipe_gives_the_round_fingerprint(run_line, tmp_pa
 
 
 def _run(args: list[str], timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scorecard", *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=Path(__file__).resolve().parent)
+    return subprocess.run([sys.executable, "-m", "scorecard", *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                          cwd=Path(__file__).resolve().parent)
 
 
 @pytest.mark.parametrize("command", ["validate", "score"])

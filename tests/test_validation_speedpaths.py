@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TINY, tiny_rubric, write_round
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from scorecard.evidence import AnswerEntry, Record, evidence_files, load_round
 from scorecard.loaders import parse_json, read_bytes

@@ -13,6 +13,7 @@ from scorecard.render.hexmap import hex_map
 from scorecard.render.html_view import View, percent
 from scorecard.result import OrganisationResult, Scorecard
 
+
 def area_page_name(areas: AreaOverlay, pages: t.Mapping[str, str]) -> str:
     """The overlay's page file; InvalidInput if it would collide with another page of the site
     (checked when the overlay is loaded too; this guards an overlay built in code)."""

@@ -21,7 +21,7 @@ from scorecard.rubric import Rubric
 # Where `xlsx-per-organisation` writes each body's workbook (scorecard.render.excel).
 WORKBOOK_PATH = "organisations/{code}.xlsx"
 
-Cell = t.Union[str, float, None]
+Cell = str | float | None
 
 
 class AreaSheet(t.NamedTuple):
@@ -147,5 +147,5 @@ def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
     if areas is None:
         return {}
     names = [name for name, _ in _columns(areas, rubric)]
-    records = (dict(zip(names, row)) for row in rows(scorecard, rubric))
+    records = (dict(zip(names, row, strict=False)) for row in rows(scorecard, rubric))
     return {f"{areas.csv}.csv": csv_.dumps(records, names)}

@@ -15,8 +15,8 @@ import io
 import json
 import typing as t
 
-from scorecard.result import CriterionResult, OrganisationResult, Scorecard
 from scorecard.render.words import answer_in_words
+from scorecard.result import CriterionResult, OrganisationResult, Scorecard
 from scorecard.rubric import Criterion, Rubric
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,7 +43,7 @@ EVIDENCE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("source_url", "Link"),
 )
 
-Row = dict[str, t.Union[str, float, None]]
+Row = dict[str, str | float | None]
 
 
 def answer_text(criterion: Criterion, result: CriterionResult) -> str | None:
@@ -92,7 +92,7 @@ def evidence_rows(scorecard: Scorecard, rubric: Rubric, only: OrganisationResult
             )
 
 
-def _inert(value: t.Union[str, float, None]) -> t.Union[str, float]:
+def _inert(value: str | float | None) -> str | float:
     if value is None:
         return ""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

@@ -55,7 +55,7 @@ def hex_map(scorecard: Scorecard, view: View, pages: t.Mapping[str, str], layout
         hexes.append({
             "code": h.body,
             "label": h.label,
-            "figure": percent(organisation.percent) if band is not None else "no score",
+            "figure": percent(organisation.percent) if organisation is not None and band is not None else "no score",
             "href": pages.get(h.body) if organisation else None,
             "name": f"{name} ({h.label}): {status}" if h.label != name else f"{name}: {status}",
             "fill": band["fill"] if band else f"url(#{HATCH_ID})",

@@ -20,19 +20,18 @@ from scorecard.problems import InvalidInput, Problem
 from scorecard.render.area_pages import AreaView
 from scorecard.render.area_rows import long_date
 from scorecard.render.html_view import (
-    KIND_WORDS,
     RESPONSE_WORDS,
     SEVERITY_WORDS,
     View,
     band_styles,
-    http_url,
     number,
     percent,
     plural,
     upper_first,
 )
+from scorecard.render.links import http_url
+from scorecard.render.words import KIND_WORDS, coverage_in_words, dates_in_words, no_reply_words
 from scorecard.resources import data_dir
-from scorecard.render.words import coverage_in_words, dates_in_words, no_reply_words
 from scorecard.result import Scorecard
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 
@@ -219,7 +218,7 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
     if areas is not None:
         rows = areas.all_areas()
         yield f"{SITE}/{areas.page}", page(
-            "areas.html", current="areas", page_title=f"{scorecard.areas.title}: {rubric.title}",
+            "areas.html", current="areas", page_title=f"{areas.areas.title}: {rubric.title}",
             area_rows=rows, letters=areas.letters(rows),
         )
     scored = sum(1 for o in organisations if o.rank is not None)  # once, not once a page

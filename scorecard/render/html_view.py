@@ -8,14 +8,13 @@ and rounds for display.
 from __future__ import annotations
 
 import collections
-
 import re
 import typing as t
 
 from scorecard.compare import UNCHANGED_BELOW
-from scorecard.result import CriterionResult, OrganisationResult, Scorecard
 from scorecard.render.links import http_url  # noqa: F401  (the templates' filter)
-from scorecard.render.words import KIND_WORDS, answer_in_words, no_reply_words
+from scorecard.render.words import answer_in_words, no_reply_words
+from scorecard.result import CriterionResult, OrganisationResult, Scorecard
 from scorecard.rubric import Rubric
 
 # Words for the values the evidence format uses; shown to readers instead of the raw codes.
@@ -191,7 +190,9 @@ class View:
         body = self.changes.get(code)
         if body is None:
             return None
-        band_label = lambda band: self.bands[band]["label"] if band in self.bands else (band or "no band")  # noqa: E731
+
+        def band_label(band: str | None) -> str:
+            return self.bands[band]["label"] if band in self.bands else (band or "no band")
         sections = [
             {"title": s.title, "before": percent(s.before), "after": percent(s.after), "words": points_words(s.change)}
             for s in body.sections

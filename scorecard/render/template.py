@@ -15,8 +15,27 @@ import typing as t
 from scorecard.render.xlsx_book import Book, Sheet
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, LoadedRubric, MultiAnswer, NumberAnswer, Rubric
 from scorecard.selfassess_form import (
-    ANSWERS, COLUMNS, DEFAULT_ROUND, DETAILS, FORMAT_VERSION, HEADER_ROW, INSTRUCTIONS, LISTS, MAX_NOTE, META_ROWS,
-    OUTCOME_LABELS, SOURCE_COLUMNS, SOURCE_ROWS, SOURCES, TEMPLATE_FORMAT, WIDTHS, YES, NO, choices, how_to_answer, lines,
+    ANSWERS,
+    COLUMNS,
+    DEFAULT_ROUND,
+    DETAILS,
+    FORMAT_VERSION,
+    HEADER_ROW,
+    INSTRUCTIONS,
+    LISTS,
+    MAX_NOTE,
+    META_ROWS,
+    NO,
+    OUTCOME_LABELS,
+    SOURCE_COLUMNS,
+    SOURCE_ROWS,
+    SOURCES,
+    TEMPLATE_FORMAT,
+    WIDTHS,
+    YES,
+    choices,
+    how_to_answer,
+    lines,
 )
 
 MAX_WORKBOOK_MB = 5  # stated on the Instructions sheet; selfassess.MAX_WORKBOOK_BYTES is the limit

@@ -38,7 +38,7 @@ MAX_URL = 2_079  # the longest link Excel accepts
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-Value = t.Union[str, int, float, bool, None]
+Value = str | int | float | bool | None
 
 # The cell styles, by name. Every cell is top-aligned, so a row reads along one line; numbers are
 # centred so that they never touch the text of the cell beside them.
@@ -70,7 +70,7 @@ class Styled(t.NamedTuple):
     style: str
 
 
-Styles = t.Union[str, t.Sequence[str]]  # one style for every cell of a row, or one per cell
+Styles = str | t.Sequence[str]  # one style for every cell of a row, or one per cell
 
 
 def clean(text: str) -> str:
@@ -174,7 +174,7 @@ class Book:
             found = self._formats[key] = self.wb.add_format(settings)
         return found
 
-    def sheet(self, title: str, widths: t.Sequence[float], landscape: bool = True, footer: str = "") -> "Sheet":
+    def sheet(self, title: str, widths: t.Sequence[float], landscape: bool = True, footer: str = "") -> Sheet:
         """A new sheet set up to print as a document: A4, one page wide, as many down as it
         needs, over then down, gridlines off, the rubric and sheet at the head of every page and
         `footer` (a body's name, say) with "page N of M" at its foot."""
@@ -261,7 +261,10 @@ class Sheet:
                 value = clean(value)
             if value.startswith(FORMULA_STARTS):
                 fmt = quoted
-            lines = lines_needed(value, (self.width(c, last) if last is not None else self.widths[c] if c < len(self.widths) else 9) * factor, bold) if factor else 1
+            lines = 1
+            if factor:  # wrapped text: as many lines as it takes in the column's (or the merged range's) width
+                width = self.width(c, last) if last is not None else self.widths[c] if c < len(self.widths) else 9
+                lines = lines_needed(value, width * factor, bold)
             if style == "link" and is_link(value) and len(value) <= MAX_URL and self.links < MAX_LINKS:
                 self.links += 1
                 ws.write_url(r, c, value, fmt, string=value)

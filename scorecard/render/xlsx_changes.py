@@ -49,10 +49,12 @@ def change(book: Book, scorecard: Scorecard, rubric: Rubric, only: OrganisationR
     bands = {b.id: b.label for b in rubric.bands}
     flags = {f.id: f.title or id_in_words(f.id) for f in rubric.flags}
     n = len(rubric.sections)
-    st = book.sheet("Change", [code_width([only] if only else scorecard.organisations), 20, 22, 10, 10, 8, 8, 8, 16, 12, 12] + [9] * n + [18, 18, 26, 11], footer=footer)
+    st = book.sheet("Change", [code_width([only] if only else scorecard.organisations), 20, 22, 10, 10, 8, 8, 8, 16, 12, 12] + [9] * n + [18, 18, 26, 11],
+                    footer=footer)
     texts = [
         f"Round {after.round} ({after.title or after.round}; rubric {after.rubric} {after.rubric_version}; register {after.register_name or 'the rubric’s'}) "
-        f"compared with round {before.round} ({before.title or before.round}; rubric {before.rubric} {before.rubric_version}; register {before.register_name or 'the rubric’s'}).",
+        f"compared with round {before.round} ({before.title or before.round}; rubric {before.rubric} {before.rubric_version}; "
+        f"register {before.register_name or 'the rubric’s'}).",
         f"How: {changes.method}",
     ]
     if before.illustrative or after.illustrative:
@@ -119,10 +121,10 @@ def replies(book: Book, scorecard: Scorecard, rubric: Rubric, bodies: t.Sequence
         head = [o.code, o.name, reply.date, reply.text, "Yes" if reply.revised else "No", reply.note]
         now = {c.id: c for c in o.criteria}
         if not reply.previous_answers:
-            rows.append(head + [None, None, None])
+            rows.append([*head, None, None, None])
         for cid, entry in sorted(reply.previous_answers.items()):
             current = now.get(cid)
-            rows.append(head + [cid, _answer(rubric, cid, entry.outcome, entry.value),
-                                _answer(rubric, cid, None if current is None or current.outcome == "answered" else current.outcome,
-                                        current.value if current else None)])
+            rows.append([*head, cid, _answer(rubric, cid, entry.outcome, entry.value),
+                         _answer(rubric, cid, None if current is None or current.outcome == "answered" else current.outcome,
+                                 current.value if current else None)])
     st.table(names, rows)

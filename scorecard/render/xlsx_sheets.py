@@ -102,14 +102,14 @@ def summary(book: Book, scorecard: Scorecard, rubric: Rubric) -> None:
     st.table(names, rows, styles)
 
 
-def spanned(st: Sheet, spans: t.Sequence[tuple[str, int, int]], rows: t.Iterable[t.Sequence[Value]],
+def spanned(st: Sheet, spans: t.Sequence[tuple[str, int, int]], rows: t.Iterable[t.Sequence[Value | Styled]],
             styles: t.Sequence[str] | None = None) -> None:
     """A small table on a sheet whose columns are a grid: each column of the table covers the
     grid columns first..last (merged), so that long text lands in a wide span."""
     def one(values: t.Sequence[t.Any], style: t.Sequence[str]) -> None:
         full: list[t.Any] = [None] * (spans[-1][2] + 1)
         full_styles = ["plain"] * len(full)
-        for (_, first, _), value, s in zip(spans, values, style):
+        for (_, first, _), value, s in zip(spans, values, style, strict=False):
             full[first], full_styles[first] = value, s
         st.add(full, full_styles, merge=[(first, last) for _, first, last in spans if last > first])
 

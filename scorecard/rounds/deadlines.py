@@ -25,7 +25,8 @@ def holidays_in(year: int) -> dict[dt.date, str]:
 
     found: dict[dt.date, set[str]] = {}
     for subdivision in holidays.UnitedKingdom.subdivisions:
-        for day, name in holidays.UnitedKingdom(subdiv=subdivision, years=year).items():
+        # holidays leaves its country classes' __init__ unannotated.
+        for day, name in holidays.UnitedKingdom(subdiv=subdivision, years=year).items():  # type: ignore[no-untyped-call]
             found.setdefault(day, set()).update(part.strip() for part in name.split(";"))
     return {day: "; ".join(sorted(names)) for day, names in sorted(found.items())}
 

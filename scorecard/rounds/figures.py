@@ -98,7 +98,8 @@ def read_figures(path: Path, criterion: Criterion, register: Register, months: i
         return _two_columns(label, rows[1:], criterion, register, downloaded, title, url)
     missing = [c for c in MEASURE_COLUMNS if c not in header]
     if missing:
-        raise InvalidInput([Problem(label, "", f"has no column {', '.join(missing)}: expected a measure download ({','.join(MEASURE_COLUMNS)}, ...) or the two columns code,value", 1)])
+        raise InvalidInput([Problem(label, "", f"has no column {', '.join(missing)}: expected a measure download ({','.join(MEASURE_COLUMNS)}, ...) "
+                                               "or the two columns code,value", 1)])
     return _measure(label, header, rows[1:], criterion, register, months, until, downloaded, accept_unit)
 
 
@@ -144,7 +145,8 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
     answer = t.cast(t.Any, criterion.answer)
     measure = answer.measure
     if not measure:
-        raise InvalidInput([Problem(label, "", f"criterion {criterion.id} names no measure in the rubric, so a measure download cannot be matched to it; add `measure:` to it, or give a two-column file code,value")])
+        raise InvalidInput([Problem(label, "", f"criterion {criterion.id} names no measure in the rubric, so a measure download cannot be matched to it; "
+                                               "add `measure:` to it, or give a two-column file code,value")])
     expected_id, org_type = measure["id"], measure.get("org_type")
     col = {name: i for i, name in enumerate(header)}
     problems: list[Problem] = []
@@ -161,7 +163,8 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
         cell = {name: row[i].strip() for name, i in col.items()}
         if cell["measure"] != expected_id:
             if cell["measure"] not in seen_measures:
-                problems.append(Problem(label, "", f"holds measure {cell['measure']!r}; criterion {criterion.id} expects {expected_id!r} ({measure['title']})", line))
+                problems.append(Problem(label, "", f"holds measure {cell['measure']!r}; criterion {criterion.id} expects {expected_id!r} ({measure['title']})",
+                                        line))
             seen_measures.add(cell["measure"])
             continue
         if org_type and cell["org_type"] != org_type:
@@ -191,11 +194,13 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
         raise InvalidInput(problems)
     if not sums and other_types:
         raise InvalidInput([
-            Problem(label, "", f"org_type {kind!r}: these rows are not the register's bodies, which are {org_type!r}; download the measure for that kind of organisation", first)
+            Problem(label, "", f"org_type {kind!r}: these rows are not the register's bodies, which are {org_type!r}; "
+                               "download the measure for that kind of organisation", first)
             for kind, (first, _) in sorted(other_types.items())
         ])
     if not sums:
-        raise InvalidInput([Problem(label, "", f"has no rows for any body of the register {register.name!r}" + (f" (codes found: {', '.join(sorted(unknown)[:10])})" if unknown else ""))])
+        found = f" (codes found: {', '.join(sorted(unknown)[:10])})" if unknown else ""
+        raise InvalidInput([Problem(label, "", f"has no rows for any body of the register {register.name!r}" + found)])
 
     last_in_file = max(m for by_month in sums.values() for m in by_month)
     end = (_month(until) if until is not None else None) or last_in_file  # the CLI checks --until
@@ -241,8 +246,8 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
         "url": measure["url"],
         "reference": expected_id,
     }
-    left_out = [f"{kind} ({count} row{'s' if count != 1 else ''})" for kind, (_, count) in sorted(other_types.items())]
-    return Figures(values, notes, source, sorted(unknown), missing, caveat, left_out)
+    left_out_kinds = [f"{kind} ({count} row{'s' if count != 1 else ''})" for kind, (_, count) in sorted(other_types.items())]
+    return Figures(values, notes, source, sorted(unknown), missing, caveat, left_out_kinds)
 
 
 @dataclasses.dataclass
@@ -339,5 +344,6 @@ def apply_figures(into: Path, figures: Figures, criterion: Criterion, force: boo
         if codes:
             report.append(f"{words}: {', '.join(codes)}")
     for code, gaps in sorted(figures.missing_months.items()):
-        report.append(f"{code}: {len(gaps)} month{'s' if len(gaps) != 1 else ''} missing ({', '.join(gaps)})" + ("" if code in figures.values else ", no figure"))
+        report.append(f"{code}: {len(gaps)} month{'s' if len(gaps) != 1 else ''} missing ({', '.join(gaps)})"
+                      + ("" if code in figures.values else ", no figure"))
     return changed, report

@@ -12,9 +12,9 @@ from pathlib import Path
 from scorecard.loaders import MAX_EVIDENCE_BYTES, parse_json, read_bytes
 from scorecard.problems import InvalidInput, Problem, pointer
 from scorecard.resources import data_dir
+from scorecard.rounds.tracker import TRACKER_FILE, Request, load_tracker
 from scorecard.schema_messages import plain_message
 from scorecard.schemas import strict_validator
-from scorecard.rounds.tracker import TRACKER_FILE, Request, load_tracker
 
 if t.TYPE_CHECKING:
     from scorecard.rubric import LoadedRubric
@@ -84,8 +84,9 @@ def open_round(path: Path, rubric_option: str | None = None) -> RoundFolder:
     """The round in `path`, with its rubric, register and tracker, all checked. `rubric_option` is
     a rubric the user named on the command line (--rubric): the only way to use a rubric that is
     not bundled, since round.json, being data, names a rubric by id alone."""
+    from scorecard.bundled import find_rubric, find_rubric_option
     from scorecard.quoting import quote
-    from scorecard.rubric import find_rubric, find_rubric_option, load_rubric
+    from scorecard.rubric import load_rubric
     from scorecard.succession import for_round
 
     info = read_info(path)

@@ -11,7 +11,7 @@ from scorecard.rounds.tracker import Request
 
 def status_rows(requests: t.Sequence[Request], on: dt.date) -> list[dict[str, t.Any]]:
     """One row per body, most overdue first (then the earliest due, then by code)."""
-    rows = []
+    rows: list[dict[str, t.Any]] = []
     for r in requests:
         overdue_by = r.overdue_by(on)
         rows.append({

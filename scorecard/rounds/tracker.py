@@ -133,7 +133,8 @@ def order_problems(request: Request) -> list[tuple[str, str]]:
         if r.answered is None:
             out.append(("review_requested", f"internal review asked for on {review} with no answer yet and before the reply was due ({due})"))
         else:
-            out.append(("review_requested", f"internal review asked for on {review}, before the answer it reviews ({r.answered}) and before the reply was due ({due})"))
+            out.append(("review_requested",
+                        f"internal review asked for on {review}, before the answer it reviews ({r.answered}) and before the reply was due ({due})"))
     if r.complained is not None:
         if r.review_requested is not None and r.complained < r.review_requested:
             out.append(("complained", f"complaint dated {r.complained}, before the internal review it follows ({r.review_requested})"))
@@ -188,7 +189,7 @@ def load_tracker(path: Path, register: Register) -> list[Request]:
             if len(cells) != len(header):
                 problems.append(Problem(label, "", f"has {len(cells)} cells; the header has {len(header)}", line))
                 continue
-            row = {name: cell.strip() for name, cell in zip(header, cells)}
+            row = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
             request, row_problems = _request(row)
             problems.extend(Problem(label, where[column], message, line) for column, message in row_problems)
             if request is None:
@@ -245,7 +246,7 @@ ACTIONS = ("replied", "refused", "review_requested", "complained")
 def record(request: Request, action: str, day: dt.date | None, exemption: str = "") -> Request:
     """The request with one more step; ValueError in words if the step cannot follow."""
     if request.withdrawn:
-        raise ValueError(f"the request was withdrawn; nothing more can be recorded")
+        raise ValueError("the request was withdrawn; nothing more can be recorded")
     if action == "withdrawn":
         return dataclasses.replace(request, withdrawn=True)
     words = action.replace("_", " ")
@@ -255,7 +256,8 @@ def record(request: Request, action: str, day: dt.date | None, exemption: str = 
         raise ValueError(f"{words} is already recorded ({getattr(request, action)}); correct {TRACKER_FILE} by hand if it is wrong")
     if action in ("replied", "refused") and request.answered is not None:
         other = "replied" if request.replied else "refused"
-        raise ValueError(f"already recorded as {other} on {request.answered}; a body either replies or refuses (a partial refusal is a reply with an exemption)")
+        raise ValueError(f"already recorded as {other} on {request.answered}; "
+                         "a body either replies or refuses (a partial refusal is a reply with an exemption)")
     changes: dict[str, t.Any] = {action: day}
     if exemption:
         changes["exemption"] = exemption

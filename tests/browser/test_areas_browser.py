@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from test_site import SCREENSHOTS, Watched, serious_violations, serve_folder  # noqa: F401 (fixtures)
-from test_site import axe_source, browser, watched  # noqa: F401 (fixtures used by name)
+from test_site import SCREENSHOTS, Watched, axe_source, browser, serious_violations, serve_folder, watched  # noqa: F401 (fixtures)  # noqa: F401 (fixtures used by name)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PHONE = {"width": 390, "height": 844}

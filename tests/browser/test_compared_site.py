@@ -7,8 +7,7 @@ import typing as t
 from pathlib import Path
 
 import pytest
-
-from test_site import serve_folder, serious_violations, Watched, axe_source, browser, watched  # noqa: F401 (fixtures)
+from test_site import Watched, axe_source, browser, serious_violations, serve_folder, watched  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +40,7 @@ def test_change_column_sorts_and_arrows_have_words(watched: Watched, compared_ur
 
 
 @pytest.mark.parametrize("path", ["index.html", "Z9B2Z.html", "QWO.html"])
-def test_compared_pages_are_accessible(watched: Watched, compared_url: str, axe_source: str, path: str) -> None:  # noqa: F811
+def test_compared_pages_are_accessible(watched: Watched, compared_url: str, axe_source: str, path: str) -> None:
     page = watched.page
     page.goto(compared_url + path)
     assert serious_violations(page, axe_source) == []

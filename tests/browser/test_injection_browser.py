@@ -6,13 +6,10 @@ clean: the pages' Content-Security-Policy would log any inline script it had to 
 from __future__ import annotations
 
 import typing as t
-from pathlib import Path
 
 import pytest
-
 from test_injection import FIELDS, PAYLOADS, REFUSED, REPLIED, render_hostile
-from test_site import serve_folder, Watched, browser, watched  # noqa: F401 (fixtures)
-
+from test_site import Watched, browser, serve_folder, watched  # noqa: F401 (fixtures)
 
 # Every payload lands in at least one field, and every field holds one.
 TEXTS = {f: PAYLOADS[i % len(PAYLOADS)] for i, f in enumerate(FIELDS)}

@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import TINY, score_round
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -131,7 +131,8 @@ def layout_2026(layout: dict, changes: list[dict[str, str]], register_2026: list
         predecessors = by_successor.get(body, [body])
         points = [_cube(hexes[p]["q"], hexes[p]["r"]) for p in predecessors]
         mean = (sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points))
-        chosen = min(predecessors, key=lambda p: (abs(_cube(hexes[p]["q"], hexes[p]["r"])[0] - mean[0]) + abs(_cube(hexes[p]["q"], hexes[p]["r"])[1] - mean[1]), p))
+        chosen = min(predecessors, key=lambda p: (abs(_cube(hexes[p]["q"], hexes[p]["r"])[0] - mean[0])
+                                                  + abs(_cube(hexes[p]["q"], hexes[p]["r"])[1] - mean[1]), p))
         hex_ = hexes[chosen]
         out[body] = {"n": NEW_LABELS.get(body, hex_["n"]), "q": hex_["q"], "r": hex_["r"], "from": ";".join(predecessors)}
     return {"layout": layout["layout"], "hexes": out}
