@@ -103,7 +103,9 @@ def _write_templates(folder: Path, rubric_ref: str | None, codes: tuple[str, ...
     existing = [out_dir / n for n in names.values() if (out_dir / n).exists()]
     if existing and not force:
         raise click.UsageError(f"{len(existing)} workbook{'s' if len(existing) != 1 else ''} exist already (e.g. {existing[0]}); give --force to overwrite")
-    written = write_all(out_dir, ((names[c], make_template(opened.loaded, c, opened.round_id)) for c in chosen))
+    # A form for a round of requests is for an assessor encoding a reply, not a body assessing itself.
+    heading = "Self-assessment" if opened.info.get("kind", "foi-response") == "self-assessment" else "Evidence form"
+    written = write_all(out_dir, ((names[c], make_template(opened.loaded, c, opened.round_id, heading)) for c in chosen))
     click.echo(f"Wrote {len(written)} workbook{'s' if len(written) != 1 else ''} to {out_dir}/ for round {opened.round_id} ({register.name}), "
                f"rubric {opened.loaded.rubric.id} {opened.loaded.rubric.version}.")
 

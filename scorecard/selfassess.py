@@ -54,11 +54,11 @@ SHEET_COLUMNS = {INSTRUCTIONS: 2, SOURCES: len(SOURCE_COLUMNS) + 10, LISTS: 2}
 _ODS = b"application/vnd.oasis.opendocument"
 
 
-def template(loaded: LoadedRubric, code: str, round_id: str = DEFAULT_ROUND) -> bytes:
+def template(loaded: LoadedRubric, code: str, round_id: str = DEFAULT_ROUND, heading: str = "Self-assessment") -> bytes:
     """The workbook for body `code` (see render/template.py)."""
     from scorecard.render.template import template as write
 
-    return write(loaded, code, round_id)
+    return write(loaded, code, round_id, heading)
 
 
 class Opened(t.NamedTuple):

@@ -96,3 +96,15 @@ def test_usage_errors_for_the_many_workbook_forms(forms, run_line, tmp_path):
     assert "give --org CODE and -o" in run_line(["template", "--org", "QKK"], expect=2).stderr
     run_line(["template", "--org", "QKK", "--org", "QWE", "--round", folder, "--out-dir", tmp_path / "two"])
     assert sorted(p.name for p in (tmp_path / "two").iterdir()) == ["QKK.xlsx", "QWE.xlsx"]
+
+
+def test_a_form_says_what_it_is_for(forms, run_line, tmp_path):
+    """A round of requests gets evidence forms for an assessor; a self-assessment round, and a
+    single template, are self-assessments."""
+    _, out = forms
+    instructions = openpyxl.load_workbook(out / "QKK.xlsx")["Instructions"]
+    assert str(instructions["A1"].value).startswith("Evidence form for ")
+    own = tmp_path / "self-2026"
+    run_line(["round", "new", own, "--rubric", "nhse-dfm-2023", "--register", "icbs-2026", "--kind", "self-assessment"])
+    run_line(["template", "--org", "QKK", "--round", own, "--out-dir", tmp_path / "own"])
+    assert str(openpyxl.load_workbook(tmp_path / "own" / "QKK.xlsx")["Instructions"]["A1"].value).startswith("Self-assessment for ")

@@ -84,12 +84,13 @@ def _letter(column: int) -> str:
     return letters
 
 
-def template(loaded: LoadedRubric, code: str, round_id: str = DEFAULT_ROUND) -> bytes:
-    """The workbook for body `code` (which must be in the rubric's register)."""
+def template(loaded: LoadedRubric, code: str, round_id: str = DEFAULT_ROUND, heading: str = "Self-assessment") -> bytes:
+    """The workbook for body `code` (which must be in the rubric's register). `heading` says what
+    the form is for: a body assessing itself, or an assessor encoding a reply ("Evidence form")."""
     rubric = loaded.rubric
     body = loaded.register[code]
-    book = Book(f"Self-assessment: {rubric.title}, {code}", _rubric_date(rubric),
-                f"Self-assessment: {rubric.title} ({rubric.id} {rubric.version})", stream=False)
+    book = Book(f"{heading}: {rubric.title}, {code}", _rubric_date(rubric),
+                f"{heading}: {rubric.title} ({rubric.id} {rubric.version})", stream=False)
     footer = f"{body.name} ({code})"
     instructions = book.sheet(INSTRUCTIONS, [30, 62], landscape=False, footer=footer)
     answers = book.sheet(ANSWERS, WIDTHS, footer=footer)
@@ -97,9 +98,9 @@ def template(loaded: LoadedRubric, code: str, round_id: str = DEFAULT_ROUND) -> 
     lists = _Lists(book.sheet(LISTS, [20, 40]), {
         "format": TEMPLATE_FORMAT, "format version": FORMAT_VERSION, "rubric id": rubric.id, "rubric version": rubric.version,
         "organisation": code, "round": round_id, "rubric sha256": loaded.sha256})
-    _answers(answers, rubric, body.name, code, lists)
+    _answers(answers, rubric, body.name, code, lists, heading)
     _sources(sources)
-    _instructions(instructions, rubric, body.name, code, round_id)
+    _instructions(instructions, rubric, body.name, code, round_id, heading)
     lists.write()
     for sheet in (instructions, answers, sources, lists):
         sheet.ws.protect("", PROTECT)
@@ -108,10 +109,10 @@ def template(loaded: LoadedRubric, code: str, round_id: str = DEFAULT_ROUND) -> 
     return book.bytes()
 
 
-def _answers(st: Sheet, rubric: Rubric, name: str, code: str, lists: _Lists) -> None:
+def _answers(st: Sheet, rubric: Rubric, name: str, code: str, lists: _Lists, heading: str) -> None:
     ws = st.ws
     st.add([f"Answers for {name} ({code})"], "title", merge=[(0, 6)], fixed=20)
-    st.add([f"Self-assessment: {rubric.title} (rubric {rubric.id} {rubric.version}). Fill in the yellow cells only; grey cells do not apply. "
+    st.add([f"{heading}: {rubric.title} (rubric {rubric.id} {rubric.version}). Fill in the yellow cells only; grey cells do not apply. "
             "Each question is followed by its guidance and by what each answer means. See the Instructions sheet."], "wrap", merge=[(0, 6)])
     top = st.header(list(COLUMNS))
     assert top == HEADER_ROW - 1
@@ -174,8 +175,8 @@ def _sources(st: Sheet) -> None:
                                                 "error_title": "Not a date", "error_message": "A date, e.g. 2024-05-31."})
 
 
-def _instructions(st: Sheet, rubric: Rubric, name: str, code: str, round_id: str) -> None:
-    st.add([f"Self-assessment for {name} ({code})"], "title", merge=[(0, 1)], fixed=20)
+def _instructions(st: Sheet, rubric: Rubric, name: str, code: str, round_id: str, heading: str) -> None:
+    st.add([f"{heading} for {name} ({code})"], "title", merge=[(0, 1)], fixed=20)
     texts = [
         f"Rubric: {rubric.title}, {rubric.id} version {rubric.version}. Round: {round_id}.",
         "1. On the Answers sheet each question has a block of rows: the question with the cells to fill in, its guidance, "
