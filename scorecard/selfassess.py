@@ -37,7 +37,8 @@ from scorecard.selfassess_form import (  # noqa: F401  (names the CLI and tests 
     TEMPLATE_FORMAT,
     block_rows,
 )
-from scorecard.selfassess_read import Grid, Reader, read_answers, read_details, read_sources, text_of, validate
+from scorecard.selfassess_read import Grid, Reader, read_answers, read_details, read_sources, validate
+from scorecard.selfassess_values import text_of
 
 if t.TYPE_CHECKING:
     from scorecard.rubric import LoadedRubric

@@ -6,13 +6,13 @@ follow from it), and at most MAX_PROBLEMS of them listed.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import typing as t
 
 from scorecard.evidence import OUTCOMES, evidence_schema
 from scorecard.problems import InvalidInput, Problem
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
+from scorecard.quoting import MAX_QUOTED, quote, shown
+from scorecard.rubric import Criterion, MultiAnswer, Rubric
 from scorecard.selfassess_form import (
     ANSWERS,
     COLUMNS,
@@ -25,15 +25,12 @@ from scorecard.selfassess_form import (
     SOURCE_COLUMNS,
     SOURCES,
     YES,
-    choices,
-    is_percent,
     option_row_id,
 )
+from scorecard.selfassess_values import fold, text_of, value_of, yes_no
 
 MAX_PROBLEMS = 100
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_QUOTED = re.compile(r'"[^"]*"|\\.')
 
 
 def column_letter(column: int) -> str:
@@ -119,20 +116,8 @@ class Reader:
                 return text, where
         except ValueError:
             pass
-        self.problem(where, f"{text[:80]!r} is not a date; type it as YYYY-MM-DD, e.g. 2024-05-31")
+        self.problem(where, f"{quote(text)} is not a date; type it as YYYY-MM-DD, e.g. 2024-05-31")
         return None, where
-
-
-def text_of(value: t.Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip() or None
-
-
-def _fold(value: t.Any) -> t.Any:
-    return value.casefold() if isinstance(value, str) else value
 
 
 def _headings(grid: Grid, wanted: t.Sequence[str], reader: Reader) -> dict[str, int] | None:
@@ -227,11 +212,11 @@ def read_answers(grid: Grid, rubric: Rubric, reader: Reader) -> tuple[dict[str, 
             option_rows = [rows.get(option_row_id(criterion, k)) for k in range(len(criterion.answer.options))]
             value, cells[(ident, "value")] = _multi(grid, criterion, option_rows, col["Answer"], reader)
         else:
-            value = _value(criterion, raw, answer_at, number_format, reader)
+            value = value_of(criterion, raw, answer_at, number_format, reader)
         outcome = None
         if outcome_raw is not None:
-            accepted = {_fold(k): v for k, v in OUTCOME_LABELS.items()} | {v: v for v in OUTCOMES}
-            outcome = accepted.get(_fold(outcome_raw))
+            accepted = {fold(k): v for k, v in OUTCOME_LABELS.items()} | {v: v for v in OUTCOMES}
+            outcome = accepted.get(fold(outcome_raw))
             if outcome is None:
                 reader.problem(outcome_at, f"{outcome_raw[:80]!r} is not one of: {', '.join(OUTCOME_LABELS)}")
         if len(reader.places) > before:
@@ -260,82 +245,6 @@ def read_answers(grid: Grid, rubric: Rubric, reader: Reader) -> tuple[dict[str, 
     return answers, cells
 
 
-def _shown(raw: t.Any) -> str:
-    text = str(raw)
-    return text if len(text) <= 80 else text[:80] + f"... ({len(text):,} characters)"
-
-
-def _yes_no(raw: t.Any, number_format: str) -> bool | None:
-    """Yes/No, TRUE/FALSE (typed, or a boolean cell; LibreOffice may store one as 1 or 0)."""
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str):
-        return {"yes": True, "no": False, "true": True, "false": False}.get(raw.casefold())
-    if isinstance(raw, (int, float)) and raw in (0, 1) and "TRUE" in number_format.upper():
-        return bool(raw)
-    return None
-
-
-def _percent_format(number_format: str) -> bool:
-    return "%" in _QUOTED.sub("", number_format)
-
-
-def _value(criterion: Criterion, raw: t.Any, where: str, number_format: str, reader: Reader) -> t.Any:
-    if raw is None:
-        return None
-    answer = criterion.answer
-    if isinstance(answer, BooleanAnswer):
-        found = _yes_no(raw, number_format)
-        if found is None:
-            reader.problem(where, f'"{_shown(raw)}" is not one of: {YES}, {NO}')
-        return found
-    if isinstance(answer, ChoiceAnswer):
-        accepted = {_fold(k): v for k, v in choices(criterion).items()} | {_fold(o.value): o.value for o in answer.options}
-        accepted |= {_fold(o.label): o.value for o in answer.options if o.label}
-        key = _fold(raw if isinstance(raw, str) else text_of(raw))
-        if key in accepted:
-            return accepted[key]
-        reader.problem(where, f'"{_shown(raw)}" is not one of: {", ".join(choices(criterion))}')
-        return None
-    assert isinstance(answer, NumberAnswer)
-    return _number(answer, raw, where, number_format, reader)
-
-
-def _number(answer: NumberAnswer, raw: t.Any, where: str, number_format: str, reader: Reader) -> float | int | None:
-    """A number, never silently divided by 100: a percentage (typed "-12.5%", or a cell formatted
-    as a percentage holding -0.125) is read as -12.5 for a percent question and refused for any
-    other unit."""
-    percent = is_percent(answer)
-    number: float | int | None = None
-    typed_percent = False
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        number = raw
-        if _percent_format(number_format):
-            typed_percent = True
-            number = float(f"{raw * 100:.12g}")
-    elif isinstance(raw, str):
-        text = raw.replace("\u2212", "-").replace(" ", "")
-        if text.endswith("%"):
-            typed_percent, text = True, text[:-1]
-        if _NUMBER.fullmatch(text):
-            number = float(text)
-            number = int(number) if number.is_integer() and re.fullmatch(r"[+-]?\d+", text) else number
-    if number is None or not math.isfinite(number):
-        reader.problem(where, f'"{_shown(raw)}" is not a number; type digits only, e.g. 12.5 ({answer.unit})')
-        return None
-    if typed_percent and not percent:
-        reader.problem(where, f"{number:g}% is a percentage, but this question asks for a number {answer.unit}; "
-                              "type the number alone, in a cell not formatted as a percentage")
-        return None
-    if answer.minimum is not None and number < answer.minimum:
-        reader.problem(where, f"{number:g} is below the lowest allowed value, {answer.minimum:g} ({answer.unit})")
-        return None
-    if answer.maximum is not None and number > answer.maximum:
-        reader.problem(where, f"{number:g} is above the highest allowed value, {answer.maximum:g} ({answer.unit})")
-        return None
-    return number
-
-
 def _multi(grid: Grid, criterion: Criterion, rows: list[int | None], column: int, reader: Reader) -> tuple[list[str] | None, str]:
     """The options answered Yes; None when every option is left empty. Once any is filled, every
     option needs Yes or No, so a forgotten cell is not read as No."""
@@ -353,9 +262,9 @@ def _multi(grid: Grid, criterion: Criterion, rows: list[int | None], column: int
             blank.append(where)
             continue
         filled += 1
-        found = _yes_no(raw, number_format)
+        found = yes_no(raw, number_format)
         if found is None:
-            reader.problem(where, f'"{_shown(raw)}" is not one of: {YES}, {NO}')
+            reader.problem(where, f'"{shown(raw, MAX_QUOTED)}" is not one of: {YES}, {NO}')
         elif found:
             chosen.append(option.value)
     if filled == 0:
