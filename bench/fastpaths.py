@@ -32,7 +32,6 @@ FAST_PATHS: dict[str, tuple[str, str]] = {
     "compiled validator decides": ("validate", "jsonschema (which words the errors) deciding every record"),
     "records built from the bytes": ("validate", "records built from the parsed document"),
     "each distinct answer scored once": ("score", "every answer of every body scored"),
-    "equal strings kept once": ("command", "every body's strings kept as its record had them"),
     "exact order by float first": ("score", "fractions sorted by themselves"),
     "scorecard.json body by body": ("json", "one call of the serialiser for the whole scorecard"),
     "organisation page looks sources up": ("html", "a macro call for every source cited"),
@@ -82,8 +81,6 @@ def _turn_off(name: str) -> None:  # one branch per fast path, read as a list
             return (summary.as_float(scored.points), scored.descriptor, weighted)
 
         engine._Scoring.score = score
-    elif name == "equal strings kept once":
-        engine._Scoring.share = lambda self, text: text
     elif name == "exact order by float first":
         engine._exact_order = lambda percent: (percent,)
         summary.exact_order = lambda percent: percent
@@ -106,27 +103,13 @@ def _turn_off(name: str) -> None:  # one branch per fast path, read as a list
         raise SystemExit(f"unknown fast path {name}")
 
 
-def _command(folder: Path) -> dict[str, float]:
-    """`scorecard score` with every default output, in this process."""
-    import resource
-    import time
-
-    from scorecard.cli import cli
-
-    with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
-        cli(["score", str(folder / "evidence"), "--rubric", str(folder / "rubric.yaml"), "--out", out, "-q"], standalone_mode=False)
-        seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-
-
 def child(stage: str, folder: Path, off: str | None) -> dict[str, float]:
     sys.path.insert(0, str(HERE))
     import run
 
     if off:
         _turn_off(off)
-    return _command(folder) if stage == "command" else run.child(stage, folder)
+    return run.child(stage, folder)
 
 
 # ---------------------------------------------------------------- in the parent

@@ -151,9 +151,10 @@ class _Scoring:
     This is where the engine is quick, and the only place. A criterion's points and descriptor
     depend only on its answer (rank tables are fixed before any body is scored), and in a large
     round the same answers recur thousands of times, so each distinct answer is scored once and
-    remembered (`score`). Equal strings from different records are kept once (`share`), and
-    results that are the same for every body (flags, the sections of a body without a score) are
-    made once: a scorecard holds a result per criterion per body, and outlives the records.
+    remembered (`score`). Results that are the same for every body (flags, the sections of a
+    body without a score) are made once and shared: a scorecard holds a result per criterion per
+    body. (Equal short strings are already one object across records: pydantic's JSON reader
+    shares them, see evidence._load_round.)
     """
 
     def __init__(self, rubric: Rubric, ranks: dict[str, _RankTable], unasked: dict[str, str] | None = None) -> None:
@@ -181,11 +182,6 @@ class _Scoring:
         self.flags = {f.id: FlagResult(id=f.id, severity=f.severity, message=f.message, caps=f.cap.section if f.cap else None) for f in rubric.flags}
         self.not_scored = [SectionResult(id=s.id, title=s.title, percent=None, uncapped_percent=None, capped_by=None) for s in rubric.sections]
         self.scored: dict[tuple[t.Any, ...], tuple[float | None, str | None, Fraction | None]] = {}
-        self.strings: dict[str, str] = {}
-
-    def share(self, text: t.Any) -> t.Any:
-        """The one copy of an equal string seen before in this round; anything else as it is."""
-        return self.strings.setdefault(text, text) if isinstance(text, str) else text
 
     def answers(self, record: Record) -> dict[str, _Answer]:
         out: dict[str, _Answer] = {}
@@ -196,11 +192,9 @@ class _Scoring:
             elif entry is None:
                 out[criterion_id] = _Answer("not-answered", None)
             elif entry.outcome is not None:
-                out[criterion_id] = _Answer(self.share(entry.outcome), None)
-            elif isinstance(entry.value, list):
-                out[criterion_id] = _Answer("answered", [self.share(v) for v in entry.value])
-            else:
-                out[criterion_id] = _Answer("answered", self.share(entry.value))
+                out[criterion_id] = _Answer(entry.outcome, None)
+            else:  # a list of options is copied: results never share a mutable value with a record
+                out[criterion_id] = _Answer("answered", list(entry.value) if isinstance(entry.value, list) else entry.value)
         return out
 
     def score(self, plan: _Criterion, answer: _Answer) -> tuple[float | None, str | None, Fraction | None]:
@@ -241,7 +235,7 @@ def score(rubric: Rubric, records: t.Sequence[Record], register: Register, prove
     results: dict[str, dict[str, t.Any]] = {}
     exact: dict[str, Fraction] = {}  # overall percents, exact, of the bodies that have one
     for record in ordered:
-        result = _about(record, register, scoring.share)
+        result = _about(record, register)
         if record.response == "replied":
             scored, total = _scored(rubric, scoring, record)
             result.update(scored)
@@ -268,7 +262,7 @@ def score(rubric: Rubric, records: t.Sequence[Record], register: Register, prove
     )
 
 
-def _about(record: Record, register: Register, share: t.Callable[[t.Any], t.Any]) -> dict[str, t.Any]:
+def _about(record: Record, register: Register) -> dict[str, t.Any]:
     """What a body's result says about it whether or not it is scored: who it is and the record's facts."""
     body = register[record.organisation]
     return {
@@ -276,10 +270,10 @@ def _about(record: Record, register: Register, share: t.Callable[[t.Any], t.Any]
         "name": body.name,
         "short_name": body.short_name,
         "region": body.region,
-        "kind": share(record.kind),
-        "response": share(record.response),
-        "assessor": share(record.assessor),
-        "assessed_on": share(record.assessed_on),
+        "kind": record.kind,
+        "response": record.response,
+        "assessor": record.assessor,
+        "assessed_on": record.assessed_on,
         "sources": list(record.sources),
         "reply": record.reply,  # passed through as given: the renderers show it
     }
@@ -329,7 +323,7 @@ def _section(
                 points=points,
                 max_points=plan.max_points,
                 descriptor=descriptor,
-                source=scoring.share(entry.source) if entry else None,
+                source=entry.source if entry else None,
                 note=entry.note if entry else scoring.unasked.get(plan.criterion.id),
             )
         )

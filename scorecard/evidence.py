@@ -277,12 +277,12 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
             origin.setdefault(code, name)
         found.extend((pointer(e.absolute_path), _message(e, rubric)) for e in errors)
         if not errors:
-            # Built from the bytes, not from `document`: pydantic's own JSON reader shares one
-            # copy of each short string (criterion ids, option values, source ids, outcomes)
-            # across records, which makes 10,000 records 24 MB lighter for about 10 us a record.
-            # The bytes already passed parse_json, so nothing it refuses (a duplicate key, NaN,
-            # a lone surrogate, too-deep nesting) reaches this second reading; the two readers
-            # agree on every number and string (tests/test_validation_speedpaths.py).
+            # Built from the bytes, not from `document`: pydantic's JSON reader keeps one copy of
+            # each short string (criterion ids, option values, source ids, outcomes) across all
+            # the records, which keeps a large round's records and its scorecard markedly smaller
+            # (bench/fastpaths.py). The bytes already passed parse_json, so nothing it refuses
+            # reaches this second reading, and a test holds the two readers to the same numbers
+            # and strings.
             record = Record.model_validate_json(data)
             found.extend(_record_problems(record))
             if not found:
