@@ -1,4 +1,5 @@
-"""The cycle collector paused while a round loads: the one place the package touches it.
+"""The cycle collector paused while a round loads: the only code in the package that touches it
+(the command line's entry aside).
 
 Loading a round makes millions of small objects, keeps most of them and makes no cycles (what it
 throws away, even from a broken file, reference counting frees at once). Left on, Python's cyclic
@@ -17,12 +18,21 @@ import typing as t
 @contextlib.contextmanager
 def paused() -> t.Iterator[None]:
     """The collector off for the block, then exactly as the caller had it: on again only if it was
-    on, and objects the caller froze left frozen (nothing here freezes or unfreezes). Cycles made
-    in the block are not lost: the next collection frees them."""
+    on, and the caller's freeze count unchanged. Cycles made in the block are not lost: the next
+    full collection frees them.
+
+    Coming back on, the collector would first walk everything the block made, young as it all
+    is, and walk it again as it ages. So what survived goes straight to the oldest generation
+    (gc.freeze then gc.unfreeze, documented to do just that), leaving the freeze count at zero as
+    it found it; when the caller holds frozen objects of its own that step is skipped, as
+    unfreezing would let them go too."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
