@@ -32,7 +32,6 @@ FAST_PATHS: dict[str, tuple[str, str]] = {
     "compiled validator decides": ("validate", "jsonschema (which words the errors) deciding every record"),
     "records built from the bytes": ("validate", "records built from the parsed document"),
     "each distinct answer scored once": ("score", "every answer of every body scored"),
-    "exact order by float first": ("score", "fractions sorted by themselves"),
     "scorecard.json body by body": ("json", "one call of the serialiser for the whole scorecard"),
     "organisation page looks sources up": ("html", "a macro call for every source cited"),
 }
@@ -81,9 +80,6 @@ def _turn_off(name: str) -> None:  # one branch per fast path, read as a list
             return (summary.as_float(scored.points), scored.descriptor, weighted)
 
         engine._Scoring.score = score
-    elif name == "exact order by float first":
-        engine._exact_order = lambda percent: (percent,)
-        summary.exact_order = lambda percent: percent
     elif name == "scorecard.json body by body":
         from scorecard.render import json_
 

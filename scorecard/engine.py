@@ -30,7 +30,7 @@ from scorecard.evidence import AnswerEntry, Record, RoundInfo
 from scorecard.register import Register
 from scorecard.result import CriterionResult, FlagResult, Generator, OrganisationResult, RubricInfo, Scorecard, SectionResult
 from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, Flag, MultiAnswer, NumberAnswer, Rubric, Section
-from scorecard.summary import as_float as _as_float, evidence_as_of, exact_order as _exact_order, not_assessed, round_summary, summary
+from scorecard.summary import as_float as _as_float, evidence_as_of, not_assessed, round_summary, summary
 
 # The formula in plain words, for the methodology page, the workbook and the README.
 FORMULA_IN_WORDS: tuple[str, ...] = (
@@ -245,7 +245,7 @@ def score(rubric: Rubric, records: t.Sequence[Record], register: Register, prove
             # Results are immutable, so every body without a score shares the same section results.
             result.update(percent=None, band=None, sections=list(scoring.not_scored), criteria=[], flags=[], categories=[])
         results[record.organisation] = result
-    rank = _competition_ranks(exact)
+    rank = competition_ranks(exact)
     organisations = [
         OrganisationResult(rank=rank.get(code), **result)
         for code, result in sorted(results.items(), key=lambda kv: (rank.get(kv[0], len(rank) + 1), kv[0]))
@@ -348,9 +348,9 @@ def _capped(percent: Fraction | None, section_id: str, flags: list[Flag]) -> tup
     return percent, capped_by
 
 
-def _competition_ranks(percents: dict[str, Fraction]) -> dict[str, int]:
+def competition_ranks(percents: dict[str, Fraction]) -> dict[str, int]:
     """1 for the highest percent; equal percents share a rank and the next rank is skipped."""
-    ordered = sorted(percents.items(), key=lambda kv: (*_exact_order(-kv[1]), kv[0]))
+    ordered = sorted(percents.items(), key=lambda kv: (-kv[1], kv[0]))
     ranks: dict[str, int] = {}
     for position, (code, percent) in enumerate(ordered, start=1):
         previous = ordered[position - 2] if position > 1 else None

@@ -22,7 +22,6 @@ from scorecard.compare import compare, with_changes
 from scorecard.render.json_ import dumps
 from scorecard.result import CriterionResult, FlagResult, SectionResult
 from scorecard.rubric import Rubric, load_rubric
-from scorecard.summary import exact_order
 
 
 def whole_dump(card) -> bytes:
@@ -116,14 +115,16 @@ def test_ranks_compare_recorded_numbers_exactly(scored):
     assert criterion(card, "CCC", "P3").points == 5 / 6  # (2 worse + 1/2 tied) / 3
 
 
-def test_the_exact_order_is_the_order_of_the_fractions():
-    # Percents closer than a float can tell are still told apart, and equal ones stay equal.
-    rng = random.Random(7)
-    values = [Fraction(rng.randint(0, 300), rng.randint(1, 7)) + Fraction(rng.choice([0, 1]), 10**40) for _ in range(500)]
-    assert sorted(values, key=exact_order) == sorted(values)
+def test_ranks_of_percents_closer_than_a_float_can_tell():
     third = Fraction(1, 3)
-    assert float(third + Fraction(1, 10**30)) == float(third)  # the float alone would call these a tie
-    assert sorted([third + Fraction(1, 10**30), third], key=exact_order) == [third, third + Fraction(1, 10**30)]
+    above = third + Fraction(1, 10**30)
+    assert float(above) == float(third)  # the float alone would call these a tie
+    assert engine.competition_ranks({"AAA": third, "BBB": above, "CCC": third}) == {"BBB": 1, "AAA": 2, "CCC": 2}
+    rng = random.Random(7)
+    values = [Fraction(rng.randint(0, 300), rng.randint(1, 7)) + Fraction(rng.choice([0, 1]), 10**40) for _ in range(300)]
+    ranks = engine.competition_ranks({f"B{i:03}": v for i, v in enumerate(values)})
+    for i, v in enumerate(values):  # 1 + the number of bodies with a higher percent
+        assert ranks[f"B{i:03}"] == 1 + sum(w > v for w in values)
 
 
 def test_ranks_and_the_median_follow_the_exact_percents(scored):
