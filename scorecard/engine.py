@@ -78,7 +78,7 @@ class _RankTable:
         answer = t.cast(NumberAnswer, criterion.answer)
         self.better_high = answer.direction == "higher-is-better"
         # The values as recorded: Python compares ints and floats with each other (and with
-        # fractions) exactly, and sorts them far faster than fractions.
+        # fractions) exactly, so nothing needs converting.
         self.values = sorted(values)
         self.max = Fraction(answer.max_points)
 
