@@ -8,8 +8,8 @@ import math
 import re
 import typing as t
 
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, NumberAnswer
 from scorecard.quoting import MAX_QUOTED, shown
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, NumberAnswer
 from scorecard.selfassess_form import NO, YES, choices, is_percent
 
 if t.TYPE_CHECKING:

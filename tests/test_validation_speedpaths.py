@@ -16,8 +16,9 @@ import pytest
 from conftest import TINY, tiny_rubric, write_round
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-from scorecard.evidence import AnswerEntry, Record, evidence_files, load_round
+from scorecard.evidence import evidence_files, load_round
 from scorecard.loaders import parse_json, read_bytes
+from scorecard.models.record import AnswerEntry, Record
 from scorecard.problems import InvalidInput
 from scorecard.rubric import load_rubric
 from scorecard.succession import for_round

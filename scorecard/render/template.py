@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 from scorecard.render.xlsx_book import Book, Sheet
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, LoadedRubric, MultiAnswer, NumberAnswer, Rubric
+from scorecard.rubric import LoadedRubric
 from scorecard.selfassess_form import (
     ANSWERS,
     COLUMNS,

@@ -8,10 +8,10 @@ from __future__ import annotations
 import typing as t
 
 from scorecard.engine import FORMULA_IN_WORDS
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 from scorecard.render.xlsx_book import Book, Styled, Value, is_link
 from scorecard.render.xlsx_sheets import round_lines, section_name, spanned
 from scorecard.result import Scorecard
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 
 WIDTHS = [12, 30, 8, 40, 40]  # a grid: the tables below merge its columns where text is long
 

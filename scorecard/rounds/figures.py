@@ -35,8 +35,8 @@ from scorecard.loaders import decode_text, read_bytes
 from scorecard.problems import InvalidInput, Problem
 
 if t.TYPE_CHECKING:
+    from scorecard.models.rubric import Criterion
     from scorecard.register import Register
-    from scorecard.rubric import Criterion
 
 MAX_FIGURES_BYTES = 50 * 1024 * 1024
 MEASURE_COLUMNS = ("measure", "org_type", "org_id", "date", "numerator", "denominator")
