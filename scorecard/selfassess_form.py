@@ -12,7 +12,7 @@ from __future__ import annotations
 import typing as t
 
 from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
-from scorecard.vocabulary import DIRECTION_WORDS, OUTCOME_WORDS, RECORD_OUTCOMES
+from scorecard.vocabulary import DIRECTION_WORDS, NO, OUTCOME_WORDS, RECORD_OUTCOMES, YES
 
 TEMPLATE_FORMAT = "scorecard-self-assessment"
 FORMAT_VERSION = "2"  # 2: one block of rows per criterion (1 had a column per multi option)
@@ -24,7 +24,6 @@ COLUMNS = ("Criterion", "Question", "What each answer means", "Answer", "Outcome
 WIDTHS = (8, 25, 40, 20, 14, 10, 28)  # fits landscape A4 at 9.4 pt
 SOURCE_COLUMNS = ("Id", "Title", "Date (YYYY-MM-DD)", "Link (http or https)", "Reference")
 OUTCOME_LABELS = {OUTCOME_WORDS[o]: o for o in RECORD_OUTCOMES}  # the dropdown offers every outcome the schema allows
-YES, NO = "Yes", "No"
 DETAILS = ("Completed by", "Date completed (YYYY-MM-DD)")
 META_ROWS = {"format": 1, "format version": 2, "rubric id": 3, "rubric version": 4, "organisation": 5, "round": 6, "rubric sha256": 7}
 MAX_NOTE = 20_000  # characters in a note or a source's reference: the evidence schema's limit

@@ -20,15 +20,13 @@ from scorecard.selfassess_form import (
     HEADER_ROW,
     INSTRUCTIONS,
     MAX_NOTE,
-    NO,
     OUTCOME_LABELS,
     SOURCE_COLUMNS,
     SOURCES,
-    YES,
     option_row_id,
 )
 from scorecard.selfassess_values import fold, text_of, value_of, yes_no
-from scorecard.vocabulary import RECORD_OUTCOMES as OUTCOMES
+from scorecard.vocabulary import NO, RECORD_OUTCOMES as OUTCOMES, YES
 
 MAX_PROBLEMS = 100
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

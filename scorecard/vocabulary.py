@@ -27,6 +27,8 @@ Direction = t.Literal["lower-is-better", "higher-is-better"]  # of a number answ
 Scoring = t.Literal["bands", "rank"]  # how a number answer scores
 Relation = t.Literal["same", "successor", "new"]  # of a body to the earlier round's, in a comparison
 ChangeDirection = t.Literal["up", "down", "unchanged"]  # of a body's percent since the earlier round
+# Where a round's request to a body stands (its tracker, requests.csv).
+RequestState = t.Literal["not-sent", "sent", "replied", "refused", "review-requested", "complained", "withdrawn"]
 
 KINDS: tuple[Kind, ...] = t.get_args(Kind)
 RESPONSES: tuple[Response, ...] = t.get_args(Response)
@@ -37,6 +39,7 @@ SEVERITIES: tuple[Severity, ...] = t.get_args(Severity)
 ANSWER_TYPES: tuple[AnswerType, ...] = t.get_args(AnswerType)
 DIRECTIONS: tuple[Direction, ...] = t.get_args(Direction)
 RELATIONS: tuple[Relation, ...] = t.get_args(Relation)
+REQUEST_STATES: tuple[RequestState, ...] = t.get_args(RequestState)
 
 # ---------------------------------------------------------------- words
 # Where the site and the workbook word a value differently, both keep their own (the published
@@ -44,6 +47,7 @@ RELATIONS: tuple[Relation, ...] = t.get_args(Relation)
 # the short ones of a spreadsheet column and of the form a body fills in ("Not held" is the
 # dropdown's choice); the site's are read in a sentence by someone who has not seen the form.
 
+YES, NO = "Yes", "No"  # a boolean answer, and a yes-or-no column, in every output and on the form
 KIND_WORDS: dict[Kind, str] = {
     "foi-response": "Freedom of Information request",
     "self-assessment": "self-assessment",

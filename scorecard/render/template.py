@@ -26,18 +26,17 @@ from scorecard.selfassess_form import (
     LISTS,
     MAX_NOTE,
     META_ROWS,
-    NO,
     OUTCOME_LABELS,
     SOURCE_COLUMNS,
     SOURCE_ROWS,
     SOURCES,
     TEMPLATE_FORMAT,
     WIDTHS,
-    YES,
     choices,
     how_to_answer,
     lines,
 )
+from scorecard.vocabulary import NO, YES
 
 MAX_WORKBOOK_MB = 5  # stated on the Instructions sheet; selfassess.MAX_WORKBOOK_BYTES is the limit
 PROTECT = {"format_columns": True, "format_rows": True}  # people may still resize rows and columns

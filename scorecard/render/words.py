@@ -7,6 +7,7 @@ import typing as t
 
 from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer
 from scorecard.result import RoundSummary
+from scorecard.vocabulary import NO, YES
 
 
 def answer_in_words(
@@ -26,7 +27,7 @@ def answer_in_words(
         labels = {o.value: o.label for o in answer.options}
         return joiner.join(labels.get(v, str(v)) for v in value or []) or nothing
     if isinstance(answer, BooleanAnswer):
-        return "Yes" if value else "No"
+        return YES if value else NO
     assert isinstance(answer, NumberAnswer)
     return show_number(value, answer.unit)
 

@@ -14,7 +14,7 @@ from scorecard.render.words import id_in_words
 from scorecard.render.xlsx_book import Book, Value
 from scorecard.render.xlsx_sheets import code_width, round_lines, section_name
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
-from scorecard.vocabulary import ARROWS, NO_RECORD, OUTCOME_WORDS, RELATION_WORDS, RESPONSE_WORDS, ChangeDirection, Outcome, Response
+from scorecard.vocabulary import ARROWS, NO, NO_RECORD, OUTCOME_WORDS, RELATION_WORDS, RESPONSE_WORDS, YES, ChangeDirection, Outcome, Response
 
 
 def change_words(direction: ChangeDirection | None, words: str) -> str:
@@ -76,7 +76,7 @@ def change(book: Book, scorecard: Scorecard, rubric: Rubric, only: OrganisationR
             + ["; ".join(flags.get(f, f) for f in b.flags_raised) or None,
                "; ".join(flags.get(f, f) for f in b.flags_cleared) or None,
                "; ".join(f"{c.id}: {_number(c.before)} → {_number(c.after)} of {_number(c.max_points)}" for c in b.criteria) or None,
-               "Yes" if b.replied_now_not_before else ("Replied before, not now" if b.replied_before_not_now else "No")]
+               YES if b.replied_now_not_before else ("Replied before, not now" if b.replied_before_not_now else NO)]
         )
     st.table(names, rows or [["None"] + [None] * (len(names) - 1)], styles)
     split = [s for s in changes.split if only is None or only.code in s.successors]
@@ -116,7 +116,7 @@ def replies(book: Book, scorecard: Scorecard, rubric: Rubric, bodies: t.Sequence
         reply = o.reply
         if reply is None:
             continue
-        head = [o.code, o.name, reply.date, reply.text, "Yes" if reply.revised else "No", reply.note]
+        head = [o.code, o.name, reply.date, reply.text, YES if reply.revised else NO, reply.note]
         now = {c.id: c for c in o.criteria}
         if not reply.previous_answers:
             rows.append([*head, None, None, None])
