@@ -4,8 +4,8 @@ words a person reads for each of them.
 One `typing.Literal` per enumeration is the single source of its values: the models type their
 fields with it and the value tuples below are read from it (`t.get_args`), so adding a value is
 one edit here (and one in the JSON Schema, which a test holds to the models). The dictionaries of
-words are the only place the site, the workbook, the CSV and the self-assessment form take their
-wording of these values from.
+words are the only place the site, the workbooks and the self-assessment form take their wording
+of these values from.
 
 Imports nothing of the package: everything else may import it.
 """
@@ -43,9 +43,9 @@ REQUEST_STATES: tuple[RequestState, ...] = t.get_args(RequestState)
 
 # ---------------------------------------------------------------- words
 # Where the site and the workbook word a value differently, both keep their own (the published
-# outputs are unchanged) and the difference is named here: the workbook's and the CSV's words are
-# the short ones of a spreadsheet column and of the form a body fills in ("Not held" is the
-# dropdown's choice); the site's are read in a sentence by someone who has not seen the form.
+# outputs are unchanged) and the difference is named here: the workbook's words are the short ones
+# of a spreadsheet column and of the form a body fills in ("Not held" is the form's dropdown
+# choice); the site's (SITE_...) are read in a sentence by someone who has not seen the form.
 
 YES, NO = "Yes", "No"  # a boolean answer, and a yes-or-no column, in every output and on the form
 KIND_WORDS: dict[Kind, str] = {
