@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import typing as t
 
+from scorecard.models.rubric import Criterion, Rubric
 from scorecard.result import (
     BodyChange,
     Changes,
@@ -33,8 +34,8 @@ from scorecard.result import (
     SectionChange,
     SplitBody,
 )
-from scorecard.rubric import Criterion, Rubric
 from scorecard.succession import Predecessor, Succession
+from scorecard.vocabulary import RESPONSES
 
 # Changes smaller than this (in percentage points) show as "no change": percents are shown to one
 # decimal, and "up 0.0 points" would say nothing.
@@ -139,9 +140,17 @@ def _words(before: float | None, after: float | None, relation: str, response_af
     if before is None:
         return None, None, "new: nothing earlier to compare with" if relation == "new" else "no earlier score to compare with"
     change = round(after - before, 9)
+    return change, ("unchanged" if abs(change) < UNCHANGED_BELOW else "up" if change > 0 else "down"), points_words(change)
+
+
+def points_words(change: float | None) -> str:
+    """A change in percentage points in words ("up 12.5 points", "no change"), for a body and for
+    each of its sections, on the site, in the workbook and in scorecard.json alike."""
+    if change is None:
+        return "not comparable"
     if abs(change) < UNCHANGED_BELOW:
-        return change, "unchanged", "no change"
-    return change, ("up" if change > 0 else "down"), f"{'up' if change > 0 else 'down'} {abs(change):.1f} points"
+        return "no change"
+    return f"{'up' if change > 0 else 'down'} {abs(change):.1f} points"
 
 
 class _Earlier:
@@ -195,7 +204,7 @@ def _basis(code: str, relation: str, whole: list[EarlierBody], parts: list[Earli
 
 def _response(items: t.Sequence[OrganisationResult]) -> t.Any:
     responses = {o.response for o in items}
-    for response in ("replied", "refused", "no-reply"):
+    for response in RESPONSES:  # the best a body gave
         if response in responses:
             return response
     return None

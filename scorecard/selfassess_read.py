@@ -9,10 +9,10 @@ import datetime as dt
 import re
 import typing as t
 
-from scorecard.evidence import OUTCOMES, evidence_schema
+from scorecard.evidence import evidence_schema
+from scorecard.models.rubric import Criterion, MultiAnswer, Rubric
 from scorecard.problems import InvalidInput, Problem
 from scorecard.quoting import MAX_QUOTED, quote, shown
-from scorecard.rubric import Criterion, MultiAnswer, Rubric
 from scorecard.selfassess_form import (
     ANSWERS,
     COLUMNS,
@@ -20,14 +20,13 @@ from scorecard.selfassess_form import (
     HEADER_ROW,
     INSTRUCTIONS,
     MAX_NOTE,
-    NO,
     OUTCOME_LABELS,
     SOURCE_COLUMNS,
     SOURCES,
-    YES,
     option_row_id,
 )
 from scorecard.selfassess_values import fold, text_of, value_of, yes_no
+from scorecard.vocabulary import NO, RECORD_OUTCOMES as OUTCOMES, YES
 
 MAX_PROBLEMS = 100
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

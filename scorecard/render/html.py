@@ -16,12 +16,11 @@ import typing as t
 import jinja2
 
 from scorecard.engine import FORMULA_IN_WORDS
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 from scorecard.problems import InvalidInput, Problem
 from scorecard.render.area_pages import AreaView
 from scorecard.render.area_rows import long_date
 from scorecard.render.html_view import (
-    RESPONSE_WORDS,
-    SEVERITY_WORDS,
     View,
     band_styles,
     number,
@@ -30,10 +29,10 @@ from scorecard.render.html_view import (
     upper_first,
 )
 from scorecard.render.links import http_url
-from scorecard.render.words import KIND_WORDS, coverage_in_words, dates_in_words, no_reply_words
+from scorecard.render.words import coverage_in_words, dates_in_words, no_reply_words
 from scorecard.resources import data_dir
 from scorecard.result import Scorecard
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
+from scorecard.vocabulary import DIRECTION_WORDS, KIND_WORDS, SEVERITY_WORDS, SITE_RESPONSE_WORDS as RESPONSE_WORDS
 
 SITE = "site"
 # A register code names a page file: letters, digits, - and _ only (no dots, no slashes), so a
@@ -114,7 +113,7 @@ def _answer_definition(criterion: t.Any) -> dict[str, t.Any]:
         rows = [(f"{level.min_count} or more options", "", level.descriptor) for level in answer.levels]
         return {"kind": "Any of a set of options", "rows": rows, "notes": notes}
     assert isinstance(answer, NumberAnswer)
-    direction = "lower is better" if answer.direction == "lower-is-better" else "higher is better"
+    direction = DIRECTION_WORDS[answer.direction]
     notes = [f"Unit: {answer.unit}; {direction}."]
     if answer.scoring == "rank":
         notes.append(f"Scored by rank among the bodies with a value: up to {number(answer.max_points)} points.")

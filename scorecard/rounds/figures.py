@@ -37,8 +37,8 @@ from scorecard.problems import InvalidInput, Problem
 from scorecard.rounds.figures_apply import apply_figures as apply_figures  # the CLI imports it from here
 
 if t.TYPE_CHECKING:
+    from scorecard.models.rubric import Criterion
     from scorecard.register import Register
-    from scorecard.rubric import Criterion
 
 MAX_FIGURES_BYTES = 50 * 1024 * 1024
 MEASURE_COLUMNS = ("measure", "org_type", "org_id", "date", "numerator", "denominator")

@@ -14,8 +14,8 @@ from scorecard.loaders import read_bytes
 from scorecard.problems import InvalidInput, Problem
 
 if t.TYPE_CHECKING:
+    from scorecard.models.rubric import Criterion
     from scorecard.rounds.figures import Figures
-    from scorecard.rubric import Criterion
 
 
 def apply_figures(into: Path, figures: Figures, criterion: Criterion, force: bool, rubric: t.Any) -> tuple[dict[str, bytes], list[str]]:
