@@ -1,9 +1,11 @@
-"""Pausing Python's cycle collector around work that makes many objects and no cycles.
+"""The cycle collector paused while a round loads: the only code in the package that touches it
+(the command line's entry aside).
 
-Loading a round and scoring it each make millions of small objects and keep most of them; the
-garbage they make is freed by reference counting as usual (loading leaves under 1 kB of cycles
-a file, even for broken files; scoring none). Left on, the cyclic collector walks every object
-kept so far again and again: a third of the time of loading or scoring 10,000 bodies.
+Loading a round makes millions of small objects, keeps most of them and makes no cycles (what it
+throws away, even from a broken file, reference counting frees at once). Left on, Python's cyclic
+collector walks every object kept so far again and again as their number grows, which makes
+loading a large round markedly slower (bench/RESULTS.md has the measurement). The engine does not
+pause it: scoring is pure and leaves the process as it found it.
 """
 
 from __future__ import annotations
@@ -15,19 +17,22 @@ import typing as t
 
 @contextlib.contextmanager
 def paused() -> t.Iterator[None]:
-    """The collector off for the block, then as it was. At the end what survived goes straight
-    to the oldest generation (gc.freeze then gc.unfreeze, documented to do just that), so the
-    collector coming back does not walk it all at once either (another 15% when loading); only
-    a full collection will. That step is skipped if the caller has frozen objects of its own
-    (unfreeze would let them go too), and a collector the caller turned off is left alone."""
-    if not gc.isenabled():  # the caller manages the collector
-        yield
-        return
+    """The collector off for the block, then exactly as the caller had it: on again only if it was
+    on, and the caller's freeze count unchanged. Cycles made in the block are not lost: the next
+    full collection frees them.
+
+    Coming back on, the collector would first walk everything the block made, young as it all
+    is, and walk it again as it ages. So what survived goes straight to the oldest generation
+    (gc.freeze then gc.unfreeze, documented to do just that), leaving the freeze count at zero as
+    it found it; when the caller holds frozen objects of its own that step is skipped, as
+    unfreezing would let them go too."""
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
+        if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()

@@ -22,16 +22,15 @@ records never changes a result.
 from __future__ import annotations
 
 import bisect
-import functools
 import typing as t
 from fractions import Fraction
 
-from scorecard import __version__, collector
+from scorecard import __version__
 from scorecard.models.record import AnswerEntry, Record, RoundInfo
-from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, Flag, MultiAnswer, NumberAnswer, Rubric, Section
 from scorecard.register import Register
 from scorecard.result import CriterionResult, FlagResult, Generator, OrganisationResult, RubricInfo, Scorecard, SectionResult
-from scorecard.summary import as_float as _as_float, evidence_as_of, exact_order as _exact_order, not_assessed, round_summary, summary
+from scorecard.summary import as_float as _as_float, evidence_as_of, not_assessed, round_summary, summary
 from scorecard.vocabulary import OUTCOME_WORDS
 
 # The formula in plain words, for the methodology page, the workbook and the README.
@@ -80,7 +79,7 @@ class _RankTable:
         answer = t.cast(NumberAnswer, criterion.answer)
         self.better_high = answer.direction == "higher-is-better"
         # The values as recorded: Python compares ints and floats with each other (and with
-        # fractions) exactly, and sorts them far faster than fractions.
+        # fractions) exactly, so nothing needs converting.
         self.values = sorted(values)
         self.max = Fraction(answer.max_points)
 
@@ -94,13 +93,6 @@ class _RankTable:
         # credit handed out does not depend on how ties fall.
         points = self.max if n == 1 else self.max * (worse + Fraction(tied, 2)) / (n - 1)
         return _Scored(points, f"Ranked {better + 1} of {n} (1 is best{', tied' if tied else ''})")
-
-
-@functools.lru_cache(maxsize=4096)
-def _fraction(value: float | int) -> Fraction:
-    # Rubric numbers (weights, points, bounds) are few and repeat for every body; converting a
-    # float to an exact fraction is the engine's commonest step, so remember the answers.
-    return Fraction(value)
 
 
 _ZERO = Fraction(0)
@@ -118,13 +110,13 @@ def score_answer(criterion: Criterion, answer: _Answer, ranks: _RankTable | None
     value = answer.value
     if isinstance(definition, ChoiceAnswer):
         option = next(o for o in definition.options if o.value == value)
-        return _Scored(_fraction(option.points), option.descriptor)
+        return _Scored(Fraction(option.points), option.descriptor)
     if isinstance(definition, BooleanAnswer):
         level = definition.when_true if value else definition.when_false
-        return _Scored(_fraction(level.points), level.descriptor)
+        return _Scored(Fraction(level.points), level.descriptor)
     if isinstance(definition, MultiAnswer):
         chosen = len(set(value))
-        points = _fraction(definition.max_points) * chosen / len(definition.options)
+        points = Fraction(definition.max_points) * chosen / len(definition.options)
         descriptor = None
         for step in definition.levels:
             if chosen >= step.min_count:
@@ -136,10 +128,10 @@ def score_answer(criterion: Criterion, answer: _Answer, ranks: _RankTable | None
     if definition.scoring == "rank":
         assert ranks is not None
         return ranks.score(value)
-    number = _fraction(value)
+    number = Fraction(value)
     for band in definition.bands:
-        if band.upto is None or number <= _fraction(band.upto):
-            return _Scored(_fraction(band.points), band.descriptor)
+        if band.upto is None or number <= Fraction(band.upto):
+            return _Scored(Fraction(band.points), band.descriptor)
     raise AssertionError("the last band has no upto")  # rubric meaning checks guarantee it
 
 
@@ -155,12 +147,15 @@ class _Criterion(t.NamedTuple):
 
 
 class _Scoring:
-    """One round's scoring state: the rubric's plan, and answers already scored.
+    """One round's scoring: the rubric's plan, worked out once, and every answer scored once.
 
-    A criterion's points and descriptor depend only on its answer (rank tables are fixed before
-    any body is scored), and at 10,000 bodies the same answers recur thousands of times; scoring
-    each distinct answer once is most of the engine's speed. Equal strings are kept once (`share`):
-    a scorecard holds 220,000 criterion results, and the records they came from are let go.
+    This is where the engine is quick, and the only place. A criterion's points and descriptor
+    depend only on its answer (rank tables are fixed before any body is scored), and in a large
+    round the same answers recur thousands of times, so each distinct answer is scored once and
+    remembered (`score`). Results that are the same for every body (flags, the sections of a
+    body without a score) are made once and shared: a scorecard holds a result per criterion per
+    body. (Equal short strings are already one object across records: pydantic's JSON reader
+    shares them, see evidence._load_round.)
     """
 
     def __init__(self, rubric: Rubric, ranks: dict[str, _RankTable], unasked: dict[str, str] | None = None) -> None:
@@ -170,12 +165,13 @@ class _Scoring:
         self.sections = [
             (
                 section,
+                Fraction(section.weight),
                 [
                     _Criterion(
                         criterion,
                         section.id,
-                        _fraction(criterion.weight),
-                        100 * _fraction(criterion.weight) / _fraction(criterion.max_points),
+                        Fraction(criterion.weight),
+                        100 * Fraction(criterion.weight) / Fraction(criterion.max_points),
                         criterion.max_points,
                         ranks.get(criterion.id),
                     )
@@ -187,11 +183,6 @@ class _Scoring:
         self.flags = {f.id: FlagResult(id=f.id, severity=f.severity, message=f.message, caps=f.cap.section if f.cap else None) for f in rubric.flags}
         self.not_scored = [SectionResult(id=s.id, title=s.title, percent=None, uncapped_percent=None, capped_by=None) for s in rubric.sections]
         self.scored: dict[tuple[t.Any, ...], tuple[float | None, str | None, Fraction | None]] = {}
-        self.strings: dict[str, str] = {}
-
-    def share(self, text: t.Any) -> t.Any:
-        """The one copy of an equal string seen before in this round; anything else as it is."""
-        return self.strings.setdefault(text, text) if isinstance(text, str) else text
 
     def answers(self, record: Record) -> dict[str, _Answer]:
         out: dict[str, _Answer] = {}
@@ -202,11 +193,9 @@ class _Scoring:
             elif entry is None:
                 out[criterion_id] = _Answer("not-answered", None)
             elif entry.outcome is not None:
-                out[criterion_id] = _Answer(self.share(entry.outcome), None)
-            elif isinstance(entry.value, list):
-                out[criterion_id] = _Answer("answered", [self.share(v) for v in entry.value])
-            else:
-                out[criterion_id] = _Answer("answered", self.share(entry.value))
+                out[criterion_id] = _Answer(entry.outcome, None)
+            else:  # a list of options is copied: results never share a mutable value with a record
+                out[criterion_id] = _Answer("answered", list(entry.value) if isinstance(entry.value, list) else entry.value)
         return out
 
     def score(self, plan: _Criterion, answer: _Answer) -> tuple[float | None, str | None, Fraction | None]:
@@ -232,113 +221,32 @@ def _rank_tables(rubric: Rubric, replied: t.Sequence[Record]) -> dict[str, _Rank
     return tables
 
 
-def _mean(parts: t.Iterable[tuple[Fraction, Fraction]]) -> Fraction | None:
-    """Weighted mean from (weight, weight x percent) pairs; None when there are none.
-
-    Summed as integer numerators over a growing common denominator and reduced once at the end:
-    the same exact value as adding fractions one by one, without a gcd at every step (this is the
-    engine's innermost arithmetic, run once per section and body)."""
-    total, total_under = 0, 1
-    weights, weights_under = 0, 1
-    for weight, weighted in parts:
-        total, total_under = total * weighted.denominator + weighted.numerator * total_under, total_under * weighted.denominator
-        weights, weights_under = weights * weight.denominator + weight.numerator * weights_under, weights_under * weight.denominator
-    return None if weights == 0 else Fraction(total * weights_under, total_under * weights)
+def _mean(parts: list[tuple[Fraction, Fraction]]) -> Fraction | None:
+    """Weighted mean from (weight, weight x percent) pairs; None when there are none."""
+    weights = sum((weight for weight, _ in parts), _ZERO)
+    return None if weights == 0 else sum((weighted for _, weighted in parts), _ZERO) / weights
 
 
 def score(rubric: Rubric, records: t.Sequence[Record], register: Register, provenance: Provenance) -> Scorecard:
     """Score every record against the rubric. Records must already be validated (see evidence)."""
-    with collector.paused():  # see scorecard.collector: a third of the scoring time at 10,000 bodies
-        return _score(rubric, records, register, provenance)
-
-
-def _score(rubric: Rubric, records: t.Sequence[Record], register: Register, provenance: Provenance) -> Scorecard:
     ordered = sorted(records, key=lambda r: r.organisation)
     # Rank-scored criteria need every body's value before any body is scored.
-    unasked = not_assessed(provenance.round_info)
-    scoring = _Scoring(rubric, _rank_tables(rubric, [r for r in ordered if r.response == "replied"]), unasked)
-    share = scoring.share
-
+    ranks = _rank_tables(rubric, [r for r in ordered if r.response == "replied"])
+    scoring = _Scoring(rubric, ranks, not_assessed(provenance.round_info))
     results: dict[str, dict[str, t.Any]] = {}
-    exact: dict[str, Fraction] = {}
+    exact: dict[str, Fraction] = {}  # overall percents, exact, of the bodies that have one
     for record in ordered:
-        body = register[record.organisation]
-        result: dict[str, t.Any] = {
-            "code": body.code,
-            "name": body.name,
-            "short_name": body.short_name,
-            "region": body.region,
-            "kind": share(record.kind),
-            "response": share(record.response),
-            "assessor": share(record.assessor),
-            "assessed_on": share(record.assessed_on),
-            "sources": list(record.sources),
-            "reply": record.reply,  # passed through as given: the renderers show it
-        }
-        if record.response != "replied":
+        result = _about(record, register)
+        if record.response == "replied":
+            scored, total = _scored(rubric, scoring, record)
+            result.update(scored)
+            if total is not None:
+                exact[record.organisation] = total
+        else:
             # Results are immutable, so every body without a score shares the same section results.
             result.update(percent=None, band=None, sections=list(scoring.not_scored), criteria=[], flags=[], categories=[])
-            results[record.organisation] = result
-            continue
-        answers = scoring.answers(record)
-        flags = [f for f in rubric.flags if f.when.holds(answers)]
-        criteria: list[CriterionResult] = []
-        sections: list[SectionResult] = []
-        overall: list[tuple[Fraction, Fraction]] = []
-        for section, plans in scoring.sections:
-            parts: list[tuple[Fraction, Fraction]] = []
-            for plan in plans:
-                answer = answers[plan.criterion.id]
-                points, descriptor, weighted = scoring.score(plan, answer)
-                entry = record.answers.get(plan.criterion.id)
-                criteria.append(
-                    CriterionResult(
-                        id=plan.criterion.id,
-                        section=plan.section,
-                        outcome=answer.outcome,  # type: ignore[arg-type]
-                        value=answer.value,
-                        points=points,
-                        max_points=plan.max_points,
-                        descriptor=descriptor,
-                        source=share(entry.source) if entry else None,
-                        note=entry.note if entry else scoring.unasked.get(plan.criterion.id),
-                    )
-                )
-                if weighted is not None:
-                    parts.append((plan.weight, weighted))
-            uncapped = _mean(parts)
-            percent, capped_by = uncapped, None
-            for flag in flags:
-                if flag.cap and flag.cap.section == section.id and percent is not None:
-                    cap = _fraction(flag.cap.percent)
-                    if cap < percent:
-                        percent, capped_by = cap, flag.id
-            sections.append(
-                SectionResult(
-                    id=section.id,
-                    title=section.title,
-                    percent=_as_float(percent),
-                    uncapped_percent=_as_float(uncapped),
-                    capped_by=capped_by,
-                )
-            )
-            if percent is not None:
-                weight = _fraction(section.weight)
-                overall.append((weight, weight * percent))
-        total = _mean(overall)
-        if total is not None:
-            exact[record.organisation] = total
-        result.update(
-            percent=_as_float(total),
-            band=rubric.band_for(total).id if total is not None else None,
-            sections=sections,
-            criteria=criteria,
-            flags=[scoring.flags[f.id] for f in flags],  # shared, like the sections above
-            categories=[c.id for c in rubric.categories if c.when.holds(answers)],
-        )
         results[record.organisation] = result
-
-    rank = _competition_ranks(exact)
+    rank = competition_ranks(exact)
     organisations = [
         OrganisationResult(rank=rank.get(code), **result)
         for code, result in sorted(results.items(), key=lambda kv: (rank.get(kv[0], len(rank) + 1), kv[0]))
@@ -355,9 +263,95 @@ def _score(rubric: Rubric, records: t.Sequence[Record], register: Register, prov
     )
 
 
-def _competition_ranks(percents: dict[str, Fraction]) -> dict[str, int]:
+def _about(record: Record, register: Register) -> dict[str, t.Any]:
+    """What a body's result says about it whether or not it is scored: who it is and the record's facts."""
+    body = register[record.organisation]
+    return {
+        "code": body.code,
+        "name": body.name,
+        "short_name": body.short_name,
+        "region": body.region,
+        "kind": record.kind,
+        "response": record.response,
+        "assessor": record.assessor,
+        "assessed_on": record.assessed_on,
+        "sources": list(record.sources),
+        "reply": record.reply,  # passed through as given: the renderers show it
+    }
+
+
+def _scored(rubric: Rubric, scoring: _Scoring, record: Record) -> tuple[dict[str, t.Any], Fraction | None]:
+    """The scored fields of a body that replied, and its exact overall percent (None when no
+    section applies)."""
+    answers = scoring.answers(record)
+    flags = [f for f in rubric.flags if f.when.holds(answers)]
+    criteria: list[CriterionResult] = []
+    sections: list[SectionResult] = []
+    overall: list[tuple[Fraction, Fraction]] = []  # (section weight, weight x percent)
+    for section, weight, plans in scoring.sections:
+        results, section_result, percent = _section(scoring, section, plans, record, answers, flags)
+        criteria.extend(results)
+        sections.append(section_result)
+        if percent is not None:
+            overall.append((weight, weight * percent))
+    total = _mean(overall)
+    return {
+        "percent": _as_float(total),
+        "band": rubric.band_for(total).id if total is not None else None,
+        "sections": sections,
+        "criteria": criteria,
+        "flags": [scoring.flags[f.id] for f in flags],  # shared between bodies, like the sections of unscored ones
+        "categories": [c.id for c in rubric.categories if c.when.holds(answers)],
+    }, total
+
+
+def _section(
+    scoring: _Scoring, section: Section, plans: list[_Criterion], record: Record, answers: dict[str, _Answer], flags: list[Flag]
+) -> tuple[list[CriterionResult], SectionResult, Fraction | None]:
+    """One section of one body: its criteria's results, its own result, and its exact percent."""
+    criteria: list[CriterionResult] = []
+    parts: list[tuple[Fraction, Fraction]] = []  # (criterion weight, weighted percent) of the criteria that apply
+    for plan in plans:
+        answer = answers[plan.criterion.id]
+        points, descriptor, weighted = scoring.score(plan, answer)
+        entry = record.answers.get(plan.criterion.id)
+        criteria.append(
+            CriterionResult(
+                id=plan.criterion.id,
+                section=plan.section,
+                outcome=answer.outcome,  # type: ignore[arg-type]
+                value=answer.value,
+                points=points,
+                max_points=plan.max_points,
+                descriptor=descriptor,
+                source=entry.source if entry else None,
+                note=entry.note if entry else scoring.unasked.get(plan.criterion.id),
+            )
+        )
+        if weighted is not None:
+            parts.append((plan.weight, weighted))
+    uncapped = _mean(parts)
+    percent, capped_by = _capped(uncapped, section.id, flags)
+    result = SectionResult(
+        id=section.id, title=section.title, percent=_as_float(percent), uncapped_percent=_as_float(uncapped), capped_by=capped_by
+    )
+    return criteria, result, percent
+
+
+def _capped(percent: Fraction | None, section_id: str, flags: list[Flag]) -> tuple[Fraction | None, str | None]:
+    """The section's percent after the caps of the raised flags, and the flag that capped it."""
+    capped_by = None
+    for flag in flags:
+        if flag.cap and flag.cap.section == section_id and percent is not None:
+            cap = Fraction(flag.cap.percent)
+            if cap < percent:
+                percent, capped_by = cap, flag.id
+    return percent, capped_by
+
+
+def competition_ranks(percents: dict[str, Fraction]) -> dict[str, int]:
     """1 for the highest percent; equal percents share a rank and the next rank is skipped."""
-    ordered = sorted(percents.items(), key=lambda kv: (*_exact_order(-kv[1]), kv[0]))
+    ordered = sorted(percents.items(), key=lambda kv: (-kv[1], kv[0]))
     ranks: dict[str, int] = {}
     for position, (code, percent) in enumerate(ordered, start=1):
         previous = ordered[position - 2] if position > 1 else None

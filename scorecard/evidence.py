@@ -104,12 +104,14 @@ def _validator(schema: dict[str, t.Any]) -> Validator:
 
 
 class RecordValidator:
-    """Validates records against one schema, compiled once.
+    """Validates records against one schema, quickly: the loading layer's one fast path.
 
-    jsonschema-rs (compiled, about a hundred times faster) decides whether a record is valid;
-    only a record it rejects goes through jsonschema, whose errors carry what our plain-words
-    messages need. Both implement Draft 2020-12 with format checks, and a test holds them to the
-    same verdict on every bad input in the corpus.
+    jsonschema-rs (compiled) decides whether a record is valid, and nearly every record is; only
+    a record it rejects goes through jsonschema, much slower, whose errors carry what our
+    plain-words messages need. Both implement Draft 2020-12 with format checks, and a test holds
+    them to the same verdict on every record in the corpus. A rejected record is first checked
+    for depth (a valid one is as deep as the schema allows), so that nesting that would trouble
+    jsonschema's recursion is refused in words instead.
     """
 
     def __init__(self, schema: dict[str, t.Any]) -> None:
@@ -117,9 +119,12 @@ class RecordValidator:
         self.fast = jsonschema_rs.validator_for(schema, validate_formats=True)
         self._full: Validator | None = None
 
-    def errors(self, document: t.Any) -> list[jsonschema.ValidationError]:
+    def errors(self, document: t.Any, name: str) -> list[jsonschema.ValidationError]:
+        """What is wrong with the parsed record, most readable first; [] when it is valid.
+        Raises InvalidInput for a record nested too deeply to check."""
         if self.fast.is_valid(document):
             return []
+        check_depth(document, name)
         if self._full is None:
             self._full = _validator(self.schema)
         return _plainest(self._full.iter_errors(document))
@@ -139,7 +144,7 @@ def _plainest(errors: t.Iterable[jsonschema.ValidationError]) -> list[jsonschema
 
 def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None = None) -> Round:
     """Read, validate and cross-check every record; raise InvalidInput with all problems."""
-    with collector.paused():  # see scorecard.collector: a third of the time at 10,000 records
+    with collector.paused():  # loading keeps millions of objects and makes no cycles (see collector)
         return _load_round(paths, loaded, on_file)
 
 
@@ -160,11 +165,7 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
         try:
             data = read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file")
             document = parse_json(data, name)
-            valid = validator.fast.is_valid(document)
-            if not valid:
-                # Only a record the schema rejects can be nested deep enough to trouble the
-                # slower validator that words its errors; a valid one is as deep as the schema.
-                check_depth(document, name)
+            errors = validator.errors(document, name)
         except InvalidInput as error:
             problems.extend(error.problems)
             continue
@@ -182,15 +183,14 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
                 # The file name is what people see and what the hash lists: it must say whose it is.
                 found.append(("/organisation", f"the record of {quote(code)} must be named {shown(code)}{RECORD_SUFFIX}, not {shown(path.name)}"))
             origin.setdefault(code, name)
-        errors = [] if valid else validator.errors(document)
         found.extend((pointer(e.absolute_path), _message(e, rubric)) for e in errors)
         if not errors:
-            # Built from the bytes, not from `document`: pydantic's own JSON reader shares one
-            # copy of each short string (criterion ids, option values, source ids, outcomes)
-            # across records, which makes 10,000 records 24 MB lighter for about 10 us a record.
-            # The bytes already passed parse_json, so nothing it refuses (a duplicate key, NaN,
-            # a lone surrogate, too-deep nesting) reaches this second reading; the two readers
-            # agree on every number and string (tests/test_validation_speedpaths.py).
+            # Built from the bytes, not from `document`: pydantic's JSON reader keeps one copy of
+            # each short string (criterion ids, option values, source ids, outcomes) across all
+            # the records, which keeps a large round's records and its scorecard markedly smaller
+            # (bench/fastpaths.py). The bytes already passed parse_json, so nothing it refuses
+            # reaches this second reading, and a test holds the two readers to the same numbers
+            # and strings.
             record = Record.model_validate_json(data)
             found.extend(_record_problems(record))
             if not found:

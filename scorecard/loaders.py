@@ -58,9 +58,9 @@ def read_bytes(path: Path, limit: int, what: str) -> bytes:
                 raise InvalidInput(
                     [Problem(name, "", f"{what} is {size:,} bytes; the limit is {limit:,} bytes")]
                 )
-            # Ask for the size the file has, not the limit: read(limit + 1) makes a buffer of
-            # the limit (megabytes) for every file, 34 us against 12 for a 7 kB record. One
-            # byte more shows a file holding more than its size said; then read on to the limit.
+            # Ask for the size the file has, not the limit: read(limit + 1) would allocate
+            # megabytes for every small record. One byte more shows a file holding more than
+            # its size said (as /proc files do); then read on to the limit.
             data = handle.read(size + 1)
             if len(data) > size:
                 data += handle.read(limit - size)
@@ -119,8 +119,8 @@ def _finite_float(text: str) -> float:
     return value
 
 
-# Made once: json.loads with hooks makes a new decoder for every file. (Its check for a
-# byte-order mark is done by decode_text, with our own message.)
+# The strict reading: duplicate keys, NaN and Infinity, and floats too large to hold are refused
+# (a byte-order mark is refused before, by decode_text, in our own words).
 _DECODER = json.JSONDecoder(
     object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant, parse_float=_finite_float
 )
@@ -143,9 +143,7 @@ def parse_json(data: bytes, name: str) -> t.Any:
         raise InvalidInput([Problem(name, "", "is nested too deeply to be evidence")]) from None
     except ValueError:  # an integer with more digits than Python will convert (over 4,300)
         raise InvalidInput([Problem(name, "", "holds a number too long to be read; evidence numbers are short")]) from None
-    # The precise pattern is slow, and most files have no \uD8xx-\uDFxx escape at all: first
-    # look for any backslash (one memchr), then for "\ud" (see _SURROGATE_ESCAPE).
-    lone = _LONE_SURROGATE.search(text) if "\\" in text and _SURROGATE_ESCAPE.search(text) else None
+    lone = _lone_surrogate(text)
     if lone:
         raise InvalidInput([Problem(name, "", f"holds {lone.group(2)}, half of a character (a lone surrogate), "
                                               "which no output can store; write the character itself",
@@ -153,16 +151,20 @@ def parse_json(data: bytes, name: str) -> t.Any:
     return document
 
 
-# A \u escape in U+D800..U+DFFF that is not half of a high-low pair (after an even run of
-# backslashes, so "\\ud800" is text): json.loads accepts it, but the string it makes cannot be
-# written as UTF-8, so every output would fail on it.
+def _lone_surrogate(text: str) -> re.Match[str] | None:
+    """The first \\u escape in U+D800..U+DFFF that is not half of a high-low pair (group 2), or
+    None. json.loads accepts one, but the string it makes cannot be written as UTF-8, so every
+    output would fail on it. The precise pattern is slow on a long text and almost no file has
+    such an escape at all, so a cheap look for one comes first: the JSON reader's one fast path."""
+    return _LONE_SURROGATE.search(text) if _SURROGATE_ESCAPE.search(text) else None
+
+
+# After an even run of backslashes, so that "\\ud800" (an escaped backslash, then text) is not one.
 _LONE_SURROGATE = re.compile(
     r"(?<!\\)((?:\\\\)*)"
     r"(\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
     r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"
 )
-# A cheap first look for a possible surrogate escape; on a 7 kB record this expression takes a
-# fifth of the time of `"\\ud" in text or "\\uD" in text` (measured).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD]")
 
 

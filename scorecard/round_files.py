@@ -39,7 +39,7 @@ def evidence_files(paths: t.Sequence[Path]) -> tuple[list[Path], Path | None]:
         if path.is_dir():
             try:
                 # By name, compared as the system compares them (normcase): in one folder that
-                # is the order of the paths, found in 30 ms for 10,000 files instead of 80.
+                # is the order of the paths, and quicker to sort than the paths themselves.
                 found = sorted((p for p in path.iterdir() if _is_record_name(p.name)), key=lambda p: os.path.normcase(p.name))
             except OSError as error:
                 problems.append(Problem(str(path), "", f"cannot be listed: {error.strerror or error}"))

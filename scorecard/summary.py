@@ -30,15 +30,6 @@ def as_float(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
 
-def exact_order(percent: Fraction) -> tuple[float, Fraction]:
-    """A sort key giving the exact order of fractions, mostly by comparing floats.
-
-    Fractions compare in Python code, floats in C. Rounding to the nearest float never reverses
-    an order (at worst it makes two values equal), so the float decides and the exact value
-    breaks only float ties."""
-    return (float(percent), percent)
-
-
 def not_assessed(info: RoundInfo | None) -> dict[str, str]:
     """Criteria the round did not ask about, with the round's reason: the same for every body."""
     return {item.criterion: item.reason for item in info.not_assessed} if info else {}
@@ -98,8 +89,7 @@ def summary(
         refused=sum(o.response == "refused" for o in organisations),
         no_reply=sum(o.response == "no-reply" for o in organisations),
         not_assessed=sorted(code for code in register.bodies if code not in assessed),
-        # Sorted here in the exact order (quickly), the median's own sort has nothing left to do.
-        median_percent=as_float(statistics.median(sorted(exact.values(), key=exact_order))) if exact else None,
+        median_percent=as_float(statistics.median(exact.values())) if exact else None,
         bands=bands,
         categories=[
             CategoryCount(

@@ -39,3 +39,14 @@ def test_import_benchmark_builds_workbooks_within_the_limits(tmp_path):
     report = out.read_text("utf-8")
     for name in ("rows, to the unpacked limit", "dense, to the sheet limit", "strings", "problems"):
         assert f"| {name} |" in report
+
+
+def test_fastpaths_turns_each_fast_path_off_and_reports_it(tmp_path):
+    out = tmp_path / "FASTPATHS.md"
+    only = ["each distinct answer scored once", "organisation page looks sources up"]
+    subprocess.run([sys.executable, str(ROOT / "bench" / "fastpaths.py"), "--size", "6", "--runs", "1", "--out", str(out),
+                    *(arg for name in only for arg in ("--only", name))], check=True, capture_output=True)
+    report = out.read_text("utf-8")
+    assert "Machine:" in report
+    for name in only:
+        assert f"| {name} |" in report

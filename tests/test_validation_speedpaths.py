@@ -1,9 +1,11 @@
-"""The quick ways through evidence loading (issue 7) change nothing a user can see.
+"""Loading a round takes quick ways (a file read at its own size, a cheap look before the precise
+lone-surrogate pattern, a compiled validator deciding before the one that words errors, records
+built by pydantic's JSON reader after the strict reader has passed the bytes, the collector paused
+while loading): none of them changes what a user sees or what a caller finds afterwards.
 
-Loading a round reads each file at its own size, looks for surrogate escapes only where a
-backslash is, lists a folder by name, pauses the cycle collector, and builds each record with
-pydantic's JSON reader after the strict reader has passed the file. These tests hold every
-refusal to the exact words, place and line it had before, and both readers to the same records.
+These tests hold every refusal to its exact words, place and line, both JSON readers to the same
+numbers and strings, and the process's cycle collector to the state the caller left it in. How
+much the quick ways save is measured by bench/, never asserted here.
 """
 
 from __future__ import annotations
@@ -248,50 +250,43 @@ def _bad_round(tmp_path: Path) -> list[Path]:
     return [folder]
 
 
+def _collector_state() -> tuple[bool, int]:
+    """What a caller can see of the cycle collector: whether it runs, and how much it holds frozen."""
+    return gc.isenabled(), gc.get_freeze_count()
+
+
 @pytest.fixture
 def collector():
     """Leave the cycle collector as the test found it, whatever the test did to it."""
-    was_enabled = gc.isenabled()
+    was_enabled, was_frozen = _collector_state()
     yield
-    gc.unfreeze()
+    if gc.get_freeze_count() != was_frozen:
+        gc.unfreeze()
     if was_enabled:
         gc.enable()
     else:
         gc.disable()
 
 
-def test_the_cycle_collector_is_on_again_after_a_round_good_or_bad(tmp_path, collector):
+@pytest.mark.parametrize("caller", ["collector on", "collector off", "objects frozen"])
+def test_loading_and_scoring_leave_the_collector_as_the_caller_had_it(tmp_path, collector, caller):
+    from scorecard.engine import Provenance, score
+
     loaded = load_rubric(TINY / "rubric.yaml")
-    gc.enable()
-    assert len(load_round(_round(tmp_path), loaded).records) == 1
-    assert gc.isenabled()
+    if caller == "collector off":
+        gc.disable()
+    elif caller == "objects frozen":
+        gc.freeze()
+        assert gc.get_freeze_count() > 0
+    before = _collector_state()
+    round_ = load_round(_round(tmp_path), loaded)
+    assert len(round_.records) == 1
+    assert _collector_state() == before
     with pytest.raises(InvalidInput):
         load_round(_bad_round(tmp_path), loaded)
-    assert gc.isenabled()
-
-
-def test_a_caller_that_turned_the_collector_off_finds_it_off(tmp_path, collector):
-    loaded = load_rubric(TINY / "rubric.yaml")
-    gc.disable()
-    load_round(_round(tmp_path), loaded)
-    assert not gc.isenabled()
-
-
-def test_objects_a_caller_froze_stay_frozen(tmp_path, collector):
-    loaded = load_rubric(TINY / "rubric.yaml")
-    gc.freeze()
-    frozen = gc.get_freeze_count()
-    assert frozen > 0
-    load_round(_round(tmp_path), loaded)
-    assert gc.get_freeze_count() == frozen
-    assert gc.isenabled()
-
-
-def test_a_round_leaves_nothing_frozen(tmp_path, collector):
-    loaded = load_rubric(TINY / "rubric.yaml")
-    gc.unfreeze()
-    load_round(_round(tmp_path), loaded)
-    assert gc.get_freeze_count() == 0
+    assert _collector_state() == before  # after a refusal too
+    score(loaded.rubric, round_.records, loaded.register, Provenance("a", "b"))
+    assert _collector_state() == before
 
 
 def test_cycles_made_while_loading_are_still_collected(tmp_path, collector):
@@ -303,7 +298,7 @@ def test_cycles_made_while_loading_are_still_collected(tmp_path, collector):
 
     refs = []
 
-    def on_file() -> None:  # runs inside the paused stretch, once per file
+    def on_file() -> None:  # runs while the round loads, once per file
         node = Node()
         node.self = node  # a cycle only the collector can free
         refs.append(weakref.ref(node))
@@ -312,7 +307,6 @@ def test_cycles_made_while_loading_are_still_collected(tmp_path, collector):
     assert len(refs) == 1
     gc.collect()  # would not free it had loading left it frozen
     assert all(ref() is None for ref in refs)
-
 
 
 # ---------------------------------------------------------------- found on the way

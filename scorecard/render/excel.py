@@ -87,7 +87,7 @@ def body(book: Book, scorecard: Scorecard, rubric: Rubric, o: OrganisationResult
 def render(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, bytes]]:
     """The `xlsx` format: the workbook and, always beside it, its Evidence rows as CSV. Yielded
     one file at a time, so that each can be written out and let go before the next is made
-    (at 10,000 bodies the CSV alone is about 90 MB)."""
+    (for a large round the CSV alone is tens of megabytes)."""
     yield "scorecard.xlsx", scorecard_workbook(scorecard, rubric)
     yield from csv_.render(scorecard, rubric).items()
 

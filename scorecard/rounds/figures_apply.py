@@ -46,7 +46,7 @@ def apply_figures(into: Path, figures: Figures, criterion: Criterion, force: boo
             continue
         answers[criterion.id] = {"value": figures.values[code], "source": figures.source["id"], "note": figures.notes[code]}
         document["sources"] = [s for s in document.get("sources", []) if s.get("id") != figures.source["id"]] + [figures.source]
-        problems.extend(Problem(str(path), "/" + "/".join(map(str, e.absolute_path)), e.message) for e in validator.errors(document))
+        problems.extend(Problem(str(path), "/" + "/".join(map(str, e.absolute_path)), e.message) for e in validator.errors(document, str(path)))
         changed[path.name] = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     if problems:
         raise InvalidInput(problems)
