@@ -102,7 +102,7 @@ def bundled_round() -> Path:
     return data_dir("evidence") / marker.read_text("utf-8").strip()
 
 
-def round_files(paths: PathLike | t.Iterable[PathLike]) -> RoundFiles:
+def list_round(paths: PathLike | t.Iterable[PathLike]) -> RoundFiles:
     """List a round: record files and folders of them (see scorecard.round_files)."""
     from scorecard.round_files import evidence_files
 
@@ -115,7 +115,7 @@ def round_files(paths: PathLike | t.Iterable[PathLike]) -> RoundFiles:
 
 
 def _listed(evidence: PathLike | t.Iterable[PathLike] | RoundFiles) -> RoundFiles:
-    return evidence if isinstance(evidence, RoundFiles) else round_files(evidence)
+    return evidence if isinstance(evidence, RoundFiles) else list_round(evidence)
 
 
 # ---------------------------------------------------------------- loading
@@ -229,7 +229,7 @@ def check_comparable(before: LoadedRubric, after: LoadedRubric) -> None:
         raise NotComparable(problem, before.rubric.id, after.rubric.id)
 
 
-def compare(before: LoadedRound, after: Scorecard, rubric: LoadedRubric) -> Scorecard:
+def compare_rounds(before: LoadedRound, after: Scorecard, rubric: LoadedRubric) -> Scorecard:
     """`after` (a scorecard scored on `rubric`) with a `changes` block saying what changed since
     the earlier round `before`, body by body: across a reorganisation of the register through
     its successor mapping, and only on the criteria the two rubric versions share (see

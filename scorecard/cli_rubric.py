@@ -20,9 +20,9 @@ if t.TYPE_CHECKING:
 
 def _rubric_or_the_bundled_rounds(rubric_ref: str | None) -> LoadedRubric:
     """The rubric named by --rubric, or else the one the bundled round's records name."""
-    from scorecard.api import round_files
+    from scorecard.api import list_round
 
-    return load_rubric_for(rubric_ref, None if rubric_ref else round_files([default_round()]))
+    return load_rubric_for(rubric_ref, None if rubric_ref else list_round([default_round()]))
 
 
 @click.command()

@@ -69,7 +69,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], rubric_ref: str | None)
     """
     from scorecard import api
 
-    evidence = api.round_files(evidence_paths(paths))
+    evidence = api.list_round(evidence_paths(paths))
     loaded = load_rubric_for(rubric_ref, evidence)
     round_ = api.load_round(evidence, loaded)  # the register's area overlay, if any, is checked too
     if ctx.find_root().params["output_format"] == "json":
@@ -123,7 +123,7 @@ def score(
 
     if out_dir.exists() and not out_dir.is_dir():
         raise click.UsageError(f"--out {shown(out_dir)} is a file; give a folder")
-    evidence = api.round_files(evidence_paths([evidence_dir] if evidence_dir else []))
+    evidence = api.list_round(evidence_paths([evidence_dir] if evidence_dir else []))
     loaded = load_rubric_for(rubric_ref, evidence)
     chosen = list(formats or DEFAULT_FORMATS)
     if per_organisation:
@@ -152,7 +152,7 @@ def _with_changes(old_dir: Path, old_rubric_ref: str | None, new: LoadedRubric, 
     """The scorecard with a `changes` block comparing it with the round in old_dir."""
     from scorecard import api
 
-    old_files = api.round_files([old_dir])
+    old_files = api.list_round([old_dir])
     old = load_rubric_for(old_rubric_ref, old_files)
     try:
         api.check_comparable(old, new)  # before the earlier round is read
@@ -160,7 +160,7 @@ def _with_changes(old_dir: Path, old_rubric_ref: str | None, new: LoadedRubric, 
         raise click.UsageError(
             f"the earlier round answers rubric {old.rubric.id!r} and this one {new.rubric.id!r}; only rounds of one rubric can be compared"
         ) from None
-    return api.compare(api.load_round(old_files, old), scorecard, new)
+    return api.compare_rounds(api.load_round(old_files, old), scorecard, new)
 
 
 def _echo_summary(scorecard: Scorecard) -> None:
