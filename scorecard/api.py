@@ -41,11 +41,12 @@ FORMATS: tuple[str, ...] = tuple(RENDERER_BY_FORMAT)
 
 class RubricNotFound(InvalidInput):
     """No rubric could be found for the request. `reference` is what the caller named (a path or
-    a bundled id), `named` what the records or a workbook name (None: they name none); data can
-    name only a bundled rubric. `bundled` lists the bundled rubric ids."""
+    a bundled id), `named` what the records or a workbook name (None: they name none, or none
+    could be read, and `.problems` says why); data can name only a bundled rubric. `bundled`
+    lists the bundled rubric ids."""
 
-    def __init__(self, problem: Problem, reference: str | None, named: t.Any, bundled: t.Sequence[str]) -> None:
-        super().__init__([problem])
+    def __init__(self, problems: t.Iterable[Problem], reference: str | None, named: t.Any, bundled: t.Sequence[str]) -> None:
+        super().__init__(problems)
         self.reference, self.named, self.bundled = reference, named, tuple(bundled)
 
 
@@ -136,24 +137,27 @@ def load_rubric(reference: PathLike | None = None, *, evidence: PathLike | t.Ite
 
     listed = None if evidence is None else _listed(evidence)
     bundled = tuple(bundled_rubrics())
+    known = ", ".join(bundled) or "none"
     if reference is not None:
         path = find_rubric_option(str(reference))
         if path is None:
-            problem = Problem(str(reference), "", f"is neither a rubric file nor a bundled rubric ({', '.join(bundled) or 'none'})")
-            raise RubricNotFound(problem, str(reference), None, bundled)
+            problem = Problem(str(reference), "", f"is neither a rubric file nor a bundled rubric ({known})")
+            raise RubricNotFound([problem], str(reference), None, bundled)
     else:
         where = ""
         if named is None and listed is not None:
             where, named = _rubric_named_by(listed.records)
         path = find_rubric(named) if named is not None else None
         if path is None:
-            if named is None:
-                place = str(listed.paths[0]) if listed is not None and listed.paths else ""
-                problem = Problem(place, "", "no record names the rubric it answers; name the rubric")
+            if named is not None:
+                problems = [Problem(where, "/rubric/id", f"names rubric {quote(named)}, which is not bundled ({known}); "
+                                                         "data can name only a bundled rubric: name the rubric's file")]
+            elif listed is not None and listed.problems:
+                problems = list(listed.problems)  # nothing could be read: why
             else:
-                problem = Problem(where, "/rubric/id", f"names rubric {quote(named)}, which is not bundled ({', '.join(bundled) or 'none'}); "
-                                                       "data can name only a bundled rubric: name the rubric's file")
-            raise RubricNotFound(problem, None, named, bundled)
+                place = str(listed.paths[0]) if listed is not None and listed.paths else ""
+                problems = [Problem(place, "", "no record names the rubric it answers; name the rubric")]
+            raise RubricNotFound(problems, None, named, bundled)
     loaded = load(path)
     # A round is checked against the register in force when it was gathered (round.json).
     return for_round(loaded, listed.paths) if listed is not None else loaded

@@ -171,3 +171,10 @@ def test_the_readme_example_runs_as_written(tmp_path):
     assert len(lines) == 5 and all(re.fullmatch(r"  Q\w\w .+: \d+\.\d% \([a-z-]+\), rank \d+", line) for line in lines[1:4])
     assert lines[4].startswith("wrote ") and "scorecard.json" in lines[4] and "scorecard.xlsx" in lines[4]
     assert list(tmp_path.iterdir()) == []  # written to a temporary folder, gone after
+
+
+def test_an_empty_folder_says_why_no_rubric_was_found(tmp_path):
+    with pytest.raises(scorecard.RubricNotFound) as caught:
+        scorecard.load_round(tmp_path)
+    assert caught.value.named is None
+    assert [str(p) for p in caught.value.problems] == [f"{tmp_path}: /: holds no evidence records (*.json files)"]
