@@ -137,8 +137,11 @@ def score(
         if compare_rubric_ref and Path(compare_rubric_ref).is_file():
             earlier.append(Path(compare_rubric_ref).parent)
         refuse_output_among_inputs(out_dir, [*evidence.paths, loaded.path.parent, *earlier])
+        settle = _settle()
+        settle()
         scorecard = api.score(round_)
         del round_  # the scorecard carries what the writers need; let the records go
+        settle()
         if compare_dir is not None:
             scorecard = _with_changes(Path(compare_dir), compare_rubric_ref, loaded, scorecard)
         written = write_scorecard(out_dir, scorecard, loaded, chosen, on_format=step)
@@ -146,6 +149,13 @@ def score(
     if not quiet:
         _echo_summary(scorecard)
         click.echo(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {shown(out_dir)}/")
+
+
+def _settle() -> t.Callable[[], None]:
+    """What the process entry point asks done with what is loaded and kept (scorecard.cli.main:
+    freeze it); nothing when the command runs inside another program."""
+    settle = (click.get_current_context().find_root().obj or {}).get("settle")
+    return t.cast(t.Callable[[], None], settle) if settle is not None else (lambda: None)
 
 
 def _with_changes(old_dir: Path, old_rubric_ref: str | None, new: LoadedRubric, scorecard: Scorecard) -> Scorecard:

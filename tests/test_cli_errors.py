@@ -63,3 +63,13 @@ def test_the_command_as_installed_prints_the_traceback_only_with_debug(tmp_path)
     debug = subprocess.run([sys.executable, "-c", code, "--debug", *SCORE_TINY, "--out", str(tmp_path / "b")], capture_output=True, text=True)
     assert debug.returncode == 1
     assert "Traceback (most recent call last)" in debug.stderr and "RuntimeError: the engine tripped" in debug.stderr
+
+
+def test_the_command_run_inside_another_program_leaves_the_collector_alone(run_line, tmp_path):
+    # Only the process entry point (scorecard.cli.main) freezes what a run keeps; a test, a
+    # notebook or any program calling the command in-process keeps its collector as it was.
+    import gc
+
+    frozen = gc.get_freeze_count()
+    run_line([*SCORE_TINY, "--out", tmp_path / "out"])
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
