@@ -177,14 +177,15 @@ def _rubric_named_by(files: t.Sequence[Path]) -> tuple[str, t.Any]:
 
 
 def load_round(evidence: PathLike | t.Iterable[PathLike] | RoundFiles, rubric: LoadedRubric | PathLike | None = None, *,
-               on_file: t.Callable[[], None] | None = None) -> LoadedRound:
+               on_file: t.Callable[[], None] | None = None, areas: bool = True) -> LoadedRound:
     """Read, validate and cross-check every record of a round (a folder, or record files), and
     the area overlay of its register; InvalidInput lists every problem of every file.
 
     `rubric` is a rubric file or bundled id (default: the one the records name), loaded with the
     register in force for the round; a LoadedRubric is used as it is (load it with
     `load_rubric(..., evidence=...)` for that register). `on_file` is called once per record
-    file read, for progress.
+    file read, for progress. `areas=False` leaves the overlay unread (a round that is only
+    compared against needs none).
     """
     from scorecard.areas import overlay_for
     from scorecard.evidence import load_round as load
@@ -194,9 +195,9 @@ def load_round(evidence: PathLike | t.Iterable[PathLike] | RoundFiles, rubric: L
     if listed.problems:
         raise InvalidInput(listed.problems)
     problems: list[Problem] = []
-    areas = None
+    overlay = None
     try:
-        areas = overlay_for(loaded)
+        overlay = overlay_for(loaded) if areas else None
     except InvalidInput as error:
         problems += error.problems
     try:
@@ -205,7 +206,7 @@ def load_round(evidence: PathLike | t.Iterable[PathLike] | RoundFiles, rubric: L
         problems += error.problems
     if problems:
         raise InvalidInput(problems)
-    return LoadedRound(loaded, round_.records, round_.info, round_.sha256, round_.files, listed.paths, areas)
+    return LoadedRound(loaded, round_.records, round_.info, round_.sha256, round_.files, listed.paths, overlay)
 
 
 def _is_loaded_rubric(value: t.Any) -> t.TypeGuard[LoadedRubric]:
@@ -273,8 +274,8 @@ def write(scorecard: Scorecard, rubric: LoadedRubric, out: PathLike, formats: t.
 
     chosen = list(DEFAULT_FORMATS if formats is None else formats)
     unknown = [name for name in chosen if name not in RENDERER_BY_FORMAT]
-    if unknown:
-        raise ValueError(f"unknown format {', '.join(unknown)}; the formats are {', '.join(FORMATS)}")
+    if unknown or not chosen:  # no format at all would publish an empty scorecard over the last
+        raise ValueError(f"unknown format {', '.join(unknown)}; the formats are {', '.join(FORMATS)}" if unknown else "no format to write")
     areas = scorecard.areas
     added = [AREAS_FORMAT] if areas is not None and "xlsx" in chosen and AREAS_FORMAT not in chosen else []
     tell = notes or (lambda text: None)

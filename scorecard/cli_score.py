@@ -170,7 +170,7 @@ def _with_changes(old_dir: Path, old_rubric_ref: str | None, new: LoadedRubric, 
         raise click.UsageError(
             f"the earlier round answers rubric {old.rubric.id!r} and this one {new.rubric.id!r}; only rounds of one rubric can be compared"
         ) from None
-    return api.compare_rounds(api.load_round(old_files, old), scorecard, new)
+    return api.compare_rounds(api.load_round(old_files, old, areas=False), scorecard, new)
 
 
 def _echo_summary(scorecard: Scorecard) -> None:

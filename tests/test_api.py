@@ -111,10 +111,12 @@ def test_rounds_of_two_rubrics_are_not_compared(tmp_path):
     assert (caught.value.before, caught.value.after) == ("tiny", bundled.rubric.rubric.id)
 
 
-def test_an_unknown_format_is_a_value_error(tmp_path):
+def test_an_unknown_format_or_none_is_a_value_error(tmp_path):
     round_ = scorecard.load_round(TINY / "evidence", TINY_RUBRIC)
     with pytest.raises(ValueError, match="unknown format pdf"):
         scorecard.write(scorecard.score(round_), round_.rubric, tmp_path / "out", ["json", "pdf"])
+    with pytest.raises(ValueError, match="no format to write"):
+        scorecard.write(scorecard.score(round_), round_.rubric, tmp_path / "out", [])
     assert not (tmp_path / "out").exists()
 
 
@@ -178,3 +180,12 @@ def test_an_empty_folder_says_why_no_rubric_was_found(tmp_path):
         scorecard.load_round(tmp_path)
     assert caught.value.named is None
     assert [str(p) for p in caught.value.problems] == [f"{tmp_path}: /: holds no evidence records (*.json files)"]
+
+
+def test_the_registers_area_overlay_comes_with_the_round_and_its_csv_with_xlsx(tmp_path):
+    round_ = scorecard.load_round(scorecard.bundled_round())
+    assert round_.areas is not None and scorecard.load_round(scorecard.bundled_round(), areas=False).areas is None
+    card = scorecard.score(round_)
+    assert card.areas == round_.areas
+    names = {p.name for p in scorecard.write(card, round_.rubric, tmp_path, ["xlsx"])}
+    assert names == {"scorecard.xlsx", "scorecard.csv", f"{round_.areas.csv}.csv"}
