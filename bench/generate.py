@@ -23,7 +23,8 @@ import sys
 import typing as t
 from pathlib import Path
 
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric, find_rubric_option, load_rubric
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
+from scorecard.rubric import find_rubric_option, load_rubric
 
 WORDS = (  # noqa: SIM905 (prose to read, not a list of 54 words)
     "the board said it is reviewing its pathway with local practices and expects to agree a plan "

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from scorecard.problems import InvalidInput, Problem
+from scorecard.vocabulary import KINDS
 
 if t.TYPE_CHECKING:
     from scorecard.rounds.folder import RoundFolder
@@ -70,7 +71,7 @@ def round_group() -> None:
 @click.option("--rubric", "rubric_ref", required=True, metavar="ID|PATH", help="The rubric the round answers.")
 @click.option("--register", "register", required=True, metavar="ID", help="The bundled register of bodies to ask (in the series of the rubric's register).")
 @click.option("--title", help="The round's title (default: the rubric's title and the round id).")
-@click.option("--kind", type=click.Choice(["foi-response", "self-assessment", "desk-research"]), default="foi-response", show_default=True,
+@click.option("--kind", type=click.Choice(KINDS), default="foi-response", show_default=True,
               help="What kind of evidence the round gathers.")
 def new(folder: Path, rubric_ref: str, register: str, title: str | None, kind: str) -> None:
     """Start a round in DIR: round.json, a README to fill in, and requests.csv, the tracker (one

@@ -27,11 +27,12 @@ import typing as t
 from fractions import Fraction
 
 from scorecard import __version__, collector
-from scorecard.evidence import AnswerEntry, Record, RoundInfo
+from scorecard.models.record import AnswerEntry, Record, RoundInfo
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
 from scorecard.register import Register
 from scorecard.result import CriterionResult, FlagResult, Generator, OrganisationResult, RubricInfo, Scorecard, SectionResult
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
 from scorecard.summary import as_float as _as_float, evidence_as_of, exact_order as _exact_order, not_assessed, round_summary, summary
+from scorecard.vocabulary import OUTCOME_WORDS
 
 # The formula in plain words, for the methodology page, the workbook and the README.
 FORMULA_IN_WORDS: tuple[str, ...] = (
@@ -104,7 +105,7 @@ def _fraction(value: float | int) -> Fraction:
 
 _ZERO = Fraction(0)
 # Outcomes that leave a criterion out of the maximum, and their descriptor.
-_LEFT_OUT = {"not-applicable": "Not applicable", "not-assessed": "Not assessed in this round"}
+_LEFT_OUT = {o: OUTCOME_WORDS[o] for o in ("not-applicable", "not-assessed")}
 
 
 def score_answer(criterion: Criterion, answer: _Answer, ranks: _RankTable | None = None) -> _Scored:

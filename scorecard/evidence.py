@@ -1,5 +1,6 @@
 """Evidence records: one JSON file per organisation per round, validated against a JSON Schema
-derived from the rubric, then checked against the register and each other.
+derived from the rubric, then checked against the register and each other. (Their shapes, and
+round.json's, are the models in scorecard.models.record.)
 
 Every problem in every file is collected, so one run of `scorecard validate` reports them all as
 `FILE: /json/pointer: message` lines.
@@ -16,94 +17,22 @@ from pathlib import Path
 
 import jsonschema
 import jsonschema_rs
-from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard import collector
 from scorecard.loaders import MAX_EVIDENCE_BYTES, check_depth, parse_json, read_bytes
+from scorecard.models.record import AnswerEntry, Record, Reply, RoundInfo
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
 from scorecard.problems import InvalidInput, Problem, pointer
-from scorecard.quoting import listed, quote, shown
+from scorecard.quoting import quote, shown
 from scorecard.resources import data_dir
-from scorecard.rubric import (
-    BooleanAnswer,
-    ChoiceAnswer,
-    Criterion,
-    LoadedRubric,
-    MultiAnswer,
-    NumberAnswer,
-    Rubric,
-)
-from scorecard.schema_messages import instance, plain_message, subschema, unknown_keys
+from scorecard.rubric import LoadedRubric
+from scorecard.schema_messages import evidence_message as _message  # the one rewording, for records and round.json
 from scorecard.schemas import strict_validator
 
 if t.TYPE_CHECKING:
     from jsonschema.protocols import Validator
 from scorecard.round_files import RECORD_SUFFIX, ROUND_FILE, evidence_files, evidence_sha256, unread_lookalikes  # noqa: F401 (re-exported)
-from scorecard.round_terms import Baseline, BaselineFigure, Date, NotAssessed, Published, Wording, round_checks  # noqa: F401 (re-exported)
-
-OUTCOMES = ("not-applicable", "not-held", "refused", "not-answered")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class RubricRef(_Model):
-    id: str
-    version: str
-
-
-class Source(_Model):
-    id: str
-    title: str
-    date: str
-    url: str | None = None
-    reference: str | None = None
-
-
-class AnswerEntry(_Model):
-    value: t.Any = None
-    outcome: t.Literal["not-applicable", "not-held", "refused", "not-answered"] | None = None
-    source: str | None = None
-    note: str | None = None
-
-
-class Reply(_Model):
-    """A body's answer to its assessment (its right of reply), and what the assessor did with it."""
-
-    date: str
-    text: str
-    revised: bool  # whether the assessor changed answers because of it
-    note: str | None = None  # the assessor's account of what changed and why
-    source: str | None = None
-    previous_answers: dict[str, AnswerEntry] = {}  # the answers as they were before the revision
-
-
-class Record(_Model):
-    organisation: str
-    rubric: RubricRef
-    round: str
-    kind: t.Literal["foi-response", "self-assessment", "desk-research"]
-    response: t.Literal["replied", "refused", "no-reply"]
-    assessor: str
-    assessed_on: str
-    sources: tuple[Source, ...]
-    answers: dict[str, AnswerEntry]
-    reply: Reply | None = None
-
-
-class RoundInfo(_Model):
-    round: str
-    title: str
-    description: str | None = None
-    illustrative: bool = False
-    gathered_from: Date = None  # type: ignore[assignment]  # start of the gathering period (see round_terms)
-    gathered_on: str | None = None  # when the evidence was gathered: picks the register in force
-    no_reply_wording: Wording = None  # type: ignore[assignment]  # the round's words for "did not reply"
-    not_assessed: tuple[NotAssessed, ...] = ()
-    # or name that register outright ("register" would shadow BaseModel.register)
-    register_name: str | None = Field(default=None, alias="register")
-    published: tuple[Published, ...] = ()
-    baselines: tuple[Baseline, ...] = ()
+from scorecard.round_terms import round_checks
 
 
 class Round(t.NamedTuple):
@@ -203,27 +132,6 @@ def _plainest(errors: t.Iterable[jsonschema.ValidationError]) -> list[jsonschema
     dated = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
     kept = [e for e in errors if not (e.validator == "pattern" and tuple(e.absolute_path) in dated)]
     return sorted(kept, key=lambda e: (list(map(str, e.absolute_path)), e.message))
-
-
-def _message(error: jsonschema.ValidationError, rubric: Rubric) -> str:
-    path = list(error.absolute_path)
-    if error.validator == "additionalProperties" and path in (["answers"], ["reply", "previous_answers"]):
-        extra = sorted(set(instance(error)) - set(rubric.criteria))
-        return f"unknown criterion {listed(extra)}; the rubric's criteria are {', '.join(rubric.criteria)}"
-    if error.validator == "additionalProperties":
-        return f"unknown key {listed(unknown_keys(error))}; allowed here: {', '.join(subschema(error).get('properties', {}))}"
-    if error.validator == "maxProperties" and path == ["answers"]:
-        return "a body that refused or did not reply has no answers; remove them or set response to replied"
-    if error.validator == "const" and path == ["rubric", "id"]:
-        return f"record is for rubric {quote(error.instance)}, but this is rubric {rubric.id!r}"
-    if error.validator == "pattern" and path == ["rubric", "version"]:
-        version = quote(error.instance)[1:-1] if len(str(error.instance)) <= 80 else quote(error.instance)
-        return f"record is for version {version}, but this rubric is version {rubric.version}; the major version must match"
-    answer_path = path[1:] if path[:2] == ["reply", "previous_answers"] else path  # an answer kept from before a revision
-    if error.validator == "enum" and len(answer_path) >= 3 and answer_path[0] in ("answers", "previous_answers") and answer_path[2] == "value":
-        allowed = ", ".join(json.dumps(v) for v in t.cast(list[t.Any], error.validator_value))
-        return f"{shown(json.dumps(error.instance, ensure_ascii=False), 80)} is not one of: {allowed}"
-    return plain_message(error)
 
 
 # ---------------------------------------------------------------- loading

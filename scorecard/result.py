@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard.areas import AreaOverlay
-from scorecard.evidence import Reply, Source
-from scorecard.round_terms import Baseline
+from scorecard.models.record import Baseline, Reply, Source
+from scorecard.vocabulary import ChangeDirection, Kind, Outcome, Relation, Response, Severity
 
 
 class _Model(BaseModel):
@@ -44,7 +44,7 @@ class RubricInfo(_Model):
 class CriterionResult:
     id: str
     section: str
-    outcome: t.Literal["answered", "not-applicable", "not-held", "refused", "not-answered", "not-assessed"]
+    outcome: Outcome
     value: t.Any
     points: float | None  # None when not applicable or not assessed in the round: left out of the maximum
     max_points: float
@@ -65,7 +65,7 @@ class SectionResult:
 @dataclass(frozen=True, slots=True)
 class FlagResult:
     id: str
-    severity: str
+    severity: Severity
     message: str
     caps: str | None  # the section this flag caps, if any
 
@@ -75,8 +75,8 @@ class OrganisationResult(_Model):
     name: str
     short_name: str
     region: str
-    kind: str
-    response: t.Literal["replied", "refused", "no-reply"]
+    kind: Kind
+    response: Response
     assessor: str
     assessed_on: str
     percent: float | None
@@ -180,7 +180,7 @@ class EarlierBody(_Model):
     code: str
     name: str
     whole: bool  # False when only part of it went into the later body
-    response: t.Literal["replied", "refused", "no-reply"] | None  # None: no record in that round
+    response: Response | None  # None: no record in that round
     percent: float | None
     note: str | None = None
 
@@ -189,18 +189,18 @@ class BodyChange(_Model):
     code: str
     name: str
     short_name: str
-    relation: t.Literal["same", "successor", "new"]
+    relation: Relation
     basis: str  # how the earlier picture was formed, in words
     predecessors: list[EarlierBody]  # the whole bodies compared with
     parts_not_counted: list[EarlierBody]  # split bodies that gave it a part: never attributed
-    response_before: t.Literal["replied", "refused", "no-reply"] | None
-    response_after: t.Literal["replied", "refused", "no-reply"]
+    response_before: Response | None
+    response_after: Response
     replied_now_not_before: bool
     replied_before_not_now: bool
     percent_before: float | None
     percent_after: float | None
     change: float | None  # percentage points, after minus before
-    direction: t.Literal["up", "down", "unchanged"] | None  # None when either side has no score
+    direction: ChangeDirection | None  # None when either side has no score
     words: str  # e.g. "up 12.5 points"
     band_before: str | None
     band_after: str | None
@@ -213,7 +213,7 @@ class BodyChange(_Model):
 class SplitBody(_Model):
     code: str
     name: str
-    response: t.Literal["replied", "refused", "no-reply"] | None
+    response: Response | None
     percent: float | None
     successors: list[str]
     words: str

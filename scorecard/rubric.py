@@ -1,8 +1,8 @@
 """Rubrics: load YAML, check it against the rubric JSON Schema, then check its meaning.
 
-A rubric is data, and the single source of truth for which questions exist and which answers
-they take: the evidence schema, the self-assessment workbook and the methodology page all derive
-from the `Rubric` model built here.
+The rubric's shape (the `Rubric` model and its parts) is in scorecard.models.rubric; this module
+builds it from a file and checks what a schema cannot: unique ids, sound answer definitions,
+conditions that name real criteria, the register.
 """
 
 from __future__ import annotations
@@ -11,234 +11,18 @@ import functools
 import hashlib
 import json
 import typing as t
-from fractions import Fraction
 from pathlib import Path
-
-import jsonschema
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from scorecard import conditions
 from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option  # noqa: F401 (re-exported)
 from scorecard.loaders import MAX_RUBRIC_BYTES, parse_yaml, read_bytes
+from scorecard.models.rubric import ChoiceAnswer, ChoiceOption, Criterion, MultiAnswer, MultiOption, NumberAnswer, Rubric
 from scorecard.problems import InvalidInput, Problem, pointer
-from scorecard.quoting import listed, quote
+from scorecard.quoting import quote
 from scorecard.register import Register, load_register, outside_rubric_folder, resolve
 from scorecard.resources import data_dir
-from scorecard.schema_messages import plain_message, subschema, unknown_keys
+from scorecard.schema_messages import schema_message
 from scorecard.schemas import strict_validator
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-
-Condition = t.Annotated[conditions.Condition, BeforeValidator(conditions.parse)]
-
-
-class ChoiceOption(_Model):
-    value: str
-    label: str | None = None
-    points: float
-    descriptor: str
-
-    @property
-    def shown(self) -> str:  # what a person reads: the label, else the value in words (lint warns)
-        return self.label or self.value.replace("-", " ").replace("_", " ").capitalize()
-
-
-class ChoiceAnswer(_Model):
-    type: t.Literal["choice"]
-    options: tuple[ChoiceOption, ...]
-
-    @property
-    def max_points(self) -> float:
-        return max(o.points for o in self.options)
-
-
-class MultiOption(_Model):
-    value: str
-    label: str
-
-
-class MultiLevel(_Model):
-    min_count: int
-    descriptor: str
-
-
-class MultiAnswer(_Model):
-    """A set of options; points = max_points x (options chosen / options offered)."""
-
-    type: t.Literal["multi"]
-    options: tuple[MultiOption, ...]
-    max_points: float
-    levels: tuple[MultiLevel, ...] = ()
-
-
-class NumberBand(_Model):
-    upto: float | None = None
-    points: float
-    descriptor: str
-
-
-class NumberAnswer(_Model):
-    """An indicator. `bands` scores absolute values; `rank` scores position among the bodies
-    with a value in the round: best gets max_points, worst none, linear in between."""
-
-    type: t.Literal["number"]
-    unit: str
-    direction: t.Literal["lower-is-better", "higher-is-better"]
-    minimum: float | None = None
-    maximum: float | None = None
-    max_points: float
-    scoring: t.Literal["bands", "rank"]
-    bands: tuple[NumberBand, ...] = ()
-    measure: dict[str, t.Any] | None = None  # a published measure; read by scorecard/rounds/figures.py
-
-
-class BooleanLevel(_Model):
-    points: float
-    descriptor: str
-
-
-class BooleanAnswer(_Model):
-    type: t.Literal["boolean"]
-    when_true: BooleanLevel
-    when_false: BooleanLevel
-
-    @property
-    def max_points(self) -> float:
-        return max(self.when_true.points, self.when_false.points)
-
-
-AnswerDefinition = t.Annotated[
-    ChoiceAnswer | MultiAnswer | NumberAnswer | BooleanAnswer, Field(discriminator="type")
-]
-
-
-class Criterion(_Model):
-    id: str
-    title: str | None = None
-    question: str
-    guidance: str
-    clause: str = Field(description="The framework clause or source the criterion rests on.")
-    weight: float
-    answer: AnswerDefinition
-
-    @property
-    def max_points(self) -> float:
-        return self.answer.max_points
-
-    def allowed_values(self) -> list[t.Any]:
-        """The values an answer may take, for choice, multi and boolean; empty for number."""
-        if isinstance(self.answer, (ChoiceAnswer, MultiAnswer)):
-            return [o.value for o in self.answer.options]
-        if isinstance(self.answer, BooleanAnswer):
-            return [True, False]
-        return []
-
-
-class Section(_Model):
-    id: str
-    title: str
-    short_title: str | None = None  # for a sheet tab (at most 31 characters)
-    summary: str | None = None
-    weight: float
-    criteria: tuple[Criterion, ...]
-
-
-class Cap(_Model):
-    section: str
-    percent: float
-
-
-class Flag(_Model):
-    id: str
-    title: str | None = None
-    severity: t.Literal["concern", "caveat", "note"]
-    message: str
-    source: str | None = None
-    when: Condition
-    cap: Cap | None = None
-
-
-class Category(_Model):
-    id: str
-    title: str
-    description: str | None = None
-    when: Condition
-
-
-class Band(_Model):
-    id: str
-    label: str
-    description: str | None = None
-    min_percent: float
-    colour: str
-
-
-class Change(_Model):
-    version: str
-    date: str
-    summary: str
-
-
-class Governance(_Model):
-    authors: tuple[str, ...] = ()
-    checked_by: tuple[str, ...] = ()
-    reviewed_on: str | None = None
-    next_review_due: str | None = None
-    changes: tuple[Change, ...] = ()
-
-
-class Framework(_Model):
-    title: str
-    publisher: str | None = None
-    reference: str | None = None
-    date: str | None = None
-    url: str | None = None
-
-
-class RubricSource(_Model):
-    id: str
-    title: str
-    date: str | None = None
-    url: str | None = None
-
-
-class Rubric(_Model):
-    id: str
-    version: str
-    title: str
-    summary: str | None = None
-    framework: Framework | None = None
-    # "register" would shadow ABCMeta.register on the model class.
-    register_name: str = Field(alias="register")
-    organisation_label: str = "organisation"
-    request: dict[str, str] | None = None  # wording for the round's requests (scorecard/rounds/requests.py)
-    governance: Governance | None = None
-    sources: tuple[RubricSource, ...] = ()
-    sections: tuple[Section, ...]
-    flags: tuple[Flag, ...] = ()
-    categories: tuple[Category, ...] = ()
-    bands: tuple[Band, ...]
-
-    @property
-    def major(self) -> str:
-        return self.version.split(".")[0]
-
-    @functools.cached_property
-    def criteria(self) -> dict[str, tuple[Section, Criterion]]:
-        return {c.id: (s, c) for s in self.sections for c in s.criteria}
-
-    def band_for(self, percent: Fraction | float) -> Band:
-        """The highest band whose lower bound the percent reaches (bands are in ascending order).
-
-        Compared exactly: a percent of 2/3 x 100 must not round up into the band above 66.67."""
-        chosen = self.bands[0]
-        for band in self.bands:
-            if Fraction(percent) >= Fraction(str(band.min_percent)):
-                chosen = band
-        return chosen
 
 
 class LoadedRubric(t.NamedTuple):
@@ -289,16 +73,6 @@ def load_rubric(path: Path) -> LoadedRubric:
         raise InvalidInput(problems)
     register = load_register(register_path, rubric.register_name)
     return LoadedRubric(rubric, path, hashlib.sha256(data).hexdigest(), register)
-
-
-def schema_message(error: jsonschema.ValidationError) -> str:
-    """jsonschema's message, made plainer for the common cases people hit."""
-    if error.validator == "oneOf" and error.schema_path and "condition" in str(error.schema):
-        return "not a valid condition: use all/any/not, or {criterion: ID, <operator>: ...} with exactly one operator"
-    if error.validator == "additionalProperties":
-        allowed = ", ".join(sorted(subschema(error).get("properties", {})))
-        return f"unknown key {listed(unknown_keys(error))}; allowed here: {allowed}"
-    return plain_message(error)
 
 
 # ---------------------------------------------------------------- meaning

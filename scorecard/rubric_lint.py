@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from scorecard.rubric import ChoiceAnswer, Rubric
+from scorecard.models.rubric import ChoiceAnswer, Rubric
 
 TAB_LIMIT = 31  # characters in a spreadsheet's sheet tab (Excel's limit)
 _BAD_TAB = re.compile(r"[\[\]:*?/\\]")

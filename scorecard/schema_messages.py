@@ -1,4 +1,5 @@
-"""Plain words for JSON Schema errors, with the offending value quoted short (scorecard.quoting).
+"""Plain words for JSON Schema errors, with the offending value quoted short (scorecard.quoting):
+the one place a schema error is reworded, for rubrics, records, round files and round folders.
 
 jsonschema's own messages start with the whole value: a 1 MB note gives a 1 MB line, and "is too
 long" does not say what the limit is. These keep jsonschema's wording where it is plain, show at
@@ -7,12 +8,16 @@ most about 80 characters of the value, and state the limit or the expected form.
 
 from __future__ import annotations
 
+import json
 import typing as t
 from urllib.parse import urlsplit
 
 import jsonschema
 
-from scorecard.quoting import MAX_QUOTED, quote, shown
+from scorecard.quoting import MAX_QUOTED, listed, quote, shown
+
+if t.TYPE_CHECKING:
+    from scorecard.models.rubric import Rubric
 
 ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 YEARS = (1900, 2100)
@@ -80,3 +85,41 @@ def plain_message(error: jsonschema.ValidationError) -> str:
 
 def unknown_keys(error: jsonschema.ValidationError) -> t.Iterable[str]:
     return sorted(set(instance(error)) - set(subschema(error).get("properties", {})))
+
+
+def _unknown_key(error: jsonschema.ValidationError, *, sort_allowed: bool) -> str:
+    allowed = subschema(error).get("properties", {})
+    return f"unknown key {listed(unknown_keys(error))}; allowed here: {', '.join(sorted(allowed) if sort_allowed else allowed)}"
+
+
+def schema_message(error: jsonschema.ValidationError) -> str:
+    """A rubric's schema error, made plainer for the common cases people hit."""
+    if error.validator == "oneOf" and error.schema_path and "condition" in str(error.schema):
+        return "not a valid condition: use all/any/not, or {criterion: ID, <operator>: ...} with exactly one operator"
+    if error.validator == "additionalProperties":
+        # A rubric's keys are many and written by hand: listed alphabetically, to be found.
+        return _unknown_key(error, sort_allowed=True)
+    return plain_message(error)
+
+
+def evidence_message(error: jsonschema.ValidationError, rubric: Rubric) -> str:
+    """A record's or round.json's schema error, in the rubric's terms where it is about the rubric."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and path in (["answers"], ["reply", "previous_answers"]):
+        extra = sorted(set(instance(error)) - set(rubric.criteria))
+        return f"unknown criterion {listed(extra)}; the rubric's criteria are {', '.join(rubric.criteria)}"
+    if error.validator == "additionalProperties":
+        # A record's keys are few: listed in the order the format documents them.
+        return _unknown_key(error, sort_allowed=False)
+    if error.validator == "maxProperties" and path == ["answers"]:
+        return "a body that refused or did not reply has no answers; remove them or set response to replied"
+    if error.validator == "const" and path == ["rubric", "id"]:
+        return f"record is for rubric {quote(error.instance)}, but this is rubric {rubric.id!r}"
+    if error.validator == "pattern" and path == ["rubric", "version"]:
+        version = quote(error.instance)[1:-1] if len(str(error.instance)) <= 80 else quote(error.instance)
+        return f"record is for version {version}, but this rubric is version {rubric.version}; the major version must match"
+    answer_path = path[1:] if path[:2] == ["reply", "previous_answers"] else path  # an answer kept from before a revision
+    if error.validator == "enum" and len(answer_path) >= 3 and answer_path[0] in ("answers", "previous_answers") and answer_path[2] == "value":
+        allowed = ", ".join(json.dumps(v) for v in t.cast(list[t.Any], error.validator_value))
+        return f"{shown(json.dumps(error.instance, ensure_ascii=False), 80)} is not one of: {allowed}"
+    return plain_message(error)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import typing as t
 
-from scorecard.evidence import OUTCOMES
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
+from scorecard.vocabulary import DIRECTION_WORDS, NO, OUTCOME_WORDS, RECORD_OUTCOMES, YES
 
 TEMPLATE_FORMAT = "scorecard-self-assessment"
 FORMAT_VERSION = "2"  # 2: one block of rows per criterion (1 had a column per multi option)
@@ -23,14 +23,11 @@ SOURCE_ROWS = 40
 COLUMNS = ("Criterion", "Question", "What each answer means", "Answer", "Outcome instead of an answer", "Source", "Note")
 WIDTHS = (8, 25, 40, 20, 14, 10, 28)  # fits landscape A4 at 9.4 pt
 SOURCE_COLUMNS = ("Id", "Title", "Date (YYYY-MM-DD)", "Link (http or https)", "Reference")
-OUTCOME_LABELS = {"Not applicable": "not-applicable", "Not held": "not-held", "Refused": "refused", "Not answered": "not-answered"}
-YES, NO = "Yes", "No"
+OUTCOME_LABELS = {OUTCOME_WORDS[o]: o for o in RECORD_OUTCOMES}  # the dropdown offers every outcome the schema allows
 DETAILS = ("Completed by", "Date completed (YYYY-MM-DD)")
 META_ROWS = {"format": 1, "format version": 2, "rubric id": 3, "rubric version": 4, "organisation": 5, "round": 6, "rubric sha256": 7}
 MAX_NOTE = 20_000  # characters in a note or a source's reference: the evidence schema's limit
 MAX_ROWS_READ = 2_000  # rows of a sheet the import looks at beyond those the template has
-
-assert tuple(OUTCOME_LABELS.values()) == OUTCOMES  # the dropdown offers every outcome the schema allows
 
 
 def choices(criterion: Criterion) -> dict[str, t.Any]:
@@ -103,7 +100,7 @@ def lines(criterion: Criterion) -> list[Line]:
         out += [Line(None, f"{lv.min_count} or more Yes", lv.descriptor, None) for lv in answer.levels]
         return [*out, Line(None, "Scoring", share, None)]
     assert isinstance(answer, NumberAnswer)
-    better = "lower is better" if answer.direction == "lower-is-better" else "higher is better"
+    better = DIRECTION_WORDS[answer.direction]
     out = [Line(None, "How to answer", f"{number_rule(answer)}. {better.capitalize()}.", None)]
     if answer.scoring == "rank":
         return [*out, Line(None, "Scoring", f"Ranked among the bodies with a value: the best gets {_points(answer.max_points)}, the worst none.", None)]

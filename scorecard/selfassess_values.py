@@ -8,9 +8,10 @@ import math
 import re
 import typing as t
 
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, NumberAnswer
 from scorecard.quoting import MAX_QUOTED, shown
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, NumberAnswer
-from scorecard.selfassess_form import NO, YES, choices, is_percent
+from scorecard.selfassess_form import choices, is_percent
+from scorecard.vocabulary import NO, YES
 
 if t.TYPE_CHECKING:
     from scorecard.selfassess_read import Reader

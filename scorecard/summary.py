@@ -12,7 +12,8 @@ import statistics
 import typing as t
 from fractions import Fraction
 
-from scorecard.evidence import Record, RoundInfo
+from scorecard.models.record import Record, RoundInfo
+from scorecard.models.rubric import Rubric
 from scorecard.register import Register
 from scorecard.render.words import coverage_in_words, dates_in_words
 from scorecard.result import (
@@ -23,7 +24,6 @@ from scorecard.result import (
     RoundSummary,
     Summary,
 )
-from scorecard.rubric import Rubric
 
 
 def as_float(value: Fraction | None) -> float | None:

@@ -178,7 +178,7 @@ def test_band_boundary_is_inclusive(scored, bound, band):
 
 
 def test_band_comparison_is_exact_not_floating_point():
-    from scorecard.rubric import Rubric
+    from scorecard.models.rubric import Rubric
 
     rubric = Rubric.model_validate({**tiny_rubric(), "bands": [
         {"id": "lower", "label": "Lower", "min_percent": 0, "colour": "#FFFFFF"},

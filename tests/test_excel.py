@@ -16,11 +16,12 @@ from conftest import TINY
 
 from scorecard.engine import FORMULA_IN_WORDS, Provenance, score
 from scorecard.evidence import load_round
+from scorecard.models.rubric import Rubric
 from scorecard.render import excel
 from scorecard.render.csv_ import EVIDENCE_COLUMNS
 from scorecard.render.xlsx_book import Book, Styled, sheet_title
 from scorecard.result import Scorecard
-from scorecard.rubric import Rubric, load_rubric
+from scorecard.rubric import load_rubric
 
 HOSTILE = ["=HYPERLINK(\"http://evil.invalid\",\"x\")", "+1+2", "-3-4", "@SUM(A1)", "\tTabbed", "\rReturned", "=1+1"]
 

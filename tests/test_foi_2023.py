@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from scorecard.engine import Provenance, score
-from scorecard.evidence import AnswerEntry, load_round
-from scorecard.rubric import ChoiceAnswer, load_rubric
+from scorecard.evidence import load_round
+from scorecard.models.record import AnswerEntry
+from scorecard.models.rubric import ChoiceAnswer
+from scorecard.rubric import load_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND_DIR = ROOT / "evidence" / "foi-2023"

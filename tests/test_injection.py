@@ -465,7 +465,7 @@ def test_a_non_http_url_is_rejected_at_validation(run_line, tmp_path, bad_url):
 def test_renderers_link_only_http_even_when_handed_other_urls(tmp_path, bad_url):
     """The renderers' own filter, tested without the schema in front of it: a Scorecard built in
     code with hostile URLs in its sources."""
-    from scorecard.evidence import Source
+    from scorecard.models.record import Source
     from scorecard.render import render
     from scorecard.rubric import load_rubric
 

@@ -19,9 +19,10 @@ from conftest import TINY, criterion, organisation, record, score_round, tiny_ru
 from scorecard import engine
 from scorecard.compare import compare, with_changes
 from scorecard.evidence import load_round
+from scorecard.models.rubric import Rubric
 from scorecard.render.json_ import dumps
 from scorecard.result import CriterionResult, FlagResult, SectionResult
-from scorecard.rubric import Rubric, load_rubric
+from scorecard.rubric import load_rubric
 
 
 def whole_dump(card) -> bytes:

@@ -11,9 +11,11 @@ import jsonschema
 import pytest
 
 from scorecard.engine import Provenance, score
-from scorecard.evidence import Record, evidence_schema
+from scorecard.evidence import evidence_schema
+from scorecard.models.record import Record
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer
 from scorecard.result import OrganisationResult
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, load_rubric
+from scorecard.rubric import load_rubric
 
 RUBRIC_PATH = Path(__file__).resolve().parent.parent / "rubrics" / "nhse-dfm-2023.yaml"
 LOADED = load_rubric(RUBRIC_PATH)

@@ -163,7 +163,8 @@ _NUMBERS = st.one_of(st.integers(min_value=-(10**40), max_value=10**40), st.floa
 @example(count=1e308, of=3, year=2020, percent=5.0)  # once "internal error: ValidationError"
 @example(count=1, of=3, year=1e20, percent=5.0)
 def test_every_round_the_schema_accepts_the_model_accepts(count, of, year, percent):
-    from scorecard.evidence import RoundInfo, _schema_file
+    from scorecard.evidence import _schema_file
+    from scorecard.models.record import RoundInfo
 
     document = {
         "round": "r", "title": "t",

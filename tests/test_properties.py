@@ -11,12 +11,14 @@ import jsonschema
 from hypothesis import HealthCheck, assume, given, settings
 
 from scorecard.engine import Provenance, score
-from scorecard.evidence import Record, evidence_schema
+from scorecard.evidence import evidence_schema
 from scorecard.loaders import parse_json, parse_yaml
+from scorecard.models.record import Record
+from scorecard.models.rubric import Rubric
 from scorecard.problems import InvalidInput
 from scorecard.register import Body, Register
 from scorecard.render.json_ import dumps
-from scorecard.rubric import Rubric, meaning_problems, rubric_schema
+from scorecard.rubric import meaning_problems, rubric_schema
 
 CODES = [f"B{i:02d}" for i in range(8)]
 REGISTER = Register(name="test", bodies={c: Body(code=c, name=f"Body {c}", short_name=c, region="R") for c in CODES})
@@ -259,7 +261,7 @@ def _mentions(condition: t.Any, criterion_id: str) -> bool:
 def test_a_criterion_not_assessed_scores_as_if_the_rubric_had_no_such_criterion(case, data):
     """Declaring a criterion not assessed in the round (round.json) leaves it out of every body's
     maximum: every percent equals, exactly, the one from the rubric without that criterion."""
-    from scorecard.evidence import RoundInfo
+    from scorecard.models.record import RoundInfo
 
     rubric, records = case
     dropped = data.draw(st.sampled_from(list(rubric.criteria)))

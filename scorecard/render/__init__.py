@@ -14,8 +14,8 @@ import importlib
 import typing as t
 
 if t.TYPE_CHECKING:
+    from scorecard.models.rubric import Rubric
     from scorecard.result import Scorecard
-    from scorecard.rubric import Rubric
 
 Rendered = dict[str, bytes]
 

@@ -15,9 +15,9 @@ import io
 import json
 import typing as t
 
+from scorecard.models.rubric import Criterion, Rubric
 from scorecard.render.words import answer_in_words
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
-from scorecard.rubric import Criterion, Rubric
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import typing as t
 
+from scorecard.models.rubric import Rubric
 from scorecard.render import csv_, xlsx_areas, xlsx_changes, xlsx_sheets as sheets
-from scorecard.render.words import KIND_WORDS, id_in_words
+from scorecard.render.words import id_in_words
 from scorecard.render.xlsx_book import Book
 from scorecard.render.xlsx_methodology import methodology
 from scorecard.result import OrganisationResult, Scorecard
-from scorecard.rubric import Rubric
+from scorecard.vocabulary import KIND_WORDS
 
 
 def _running_head(scorecard: Scorecard) -> str:

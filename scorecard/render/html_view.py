@@ -11,28 +11,12 @@ import collections
 import re
 import typing as t
 
-from scorecard.compare import UNCHANGED_BELOW
+from scorecard.compare import points_words
+from scorecard.models.rubric import Rubric
 from scorecard.render.links import http_url  # noqa: F401  (the templates' filter)
 from scorecard.render.words import answer_in_words, no_reply_words
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
-from scorecard.rubric import Rubric
-
-# Words for the values the evidence format uses; shown to readers instead of the raw codes.
-RESPONSE_WORDS = {
-    "replied": "Replied",
-    "refused": "Refused to answer",
-    "no-reply": "Did not reply",
-}
-OUTCOME_WORDS = {
-    "not-applicable": "Not applicable",
-    "not-held": "Information not held",
-    "refused": "Refused",
-    "not-answered": "Not answered",
-    "not-assessed": "Not assessed in this round",
-}
-SEVERITY_WORDS = {"concern": "Concern", "caveat": "Caveat", "note": "Note"}
-# Arrows beside a change; always followed by the change in words, never shown alone.
-ARROWS = {"up": "▲", "down": "▼", "unchanged": "="}
+from scorecard.vocabulary import ARROWS, NO_RECORD, SITE_OUTCOME_WORDS, SITE_RESPONSE_WORDS, Outcome
 
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}\Z")
 _NEUTRAL_FILL = "#DDDDDD"
@@ -48,15 +32,6 @@ def number(value: float | int | None) -> str:
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
-
-
-def points_words(change: float | None) -> str:
-    """A change in percentage points in words, as the comparison words it (see compare.py)."""
-    if change is None:
-        return "not comparable"
-    if abs(change) < UNCHANGED_BELOW:
-        return "no change"
-    return f"{'up' if change > 0 else 'down'} {abs(change):.1f} points"
 
 
 def plural(word: str, count: int = 2) -> str:
@@ -120,7 +95,7 @@ class View:
         ranks = collections.Counter(o.rank for o in scorecard.organisations if o.rank is not None)
         self.shared_ranks = {r for r, count in ranks.items() if count > 1}
         self.changes = {b.code: b for b in scorecard.changes.bodies} if scorecard.changes else {}
-        self.response_words = {**RESPONSE_WORDS, "no-reply": no_reply_words(scorecard.round_info, capital=True)}
+        self.response_words = {**SITE_RESPONSE_WORDS, "no-reply": no_reply_words(scorecard.round_info, capital=True)}
         # (code, criterion) -> the answer in words before a revision made after the body's reply
         self.revised = {
             (o.code, cid): self.answer_words(cid, entry.outcome or "answered", entry.value)
@@ -148,7 +123,7 @@ class View:
 
     def answer_words(self, criterion_id: str, outcome: str, value: t.Any) -> str:
         if outcome != "answered":
-            return OUTCOME_WORDS[outcome]
+            return SITE_OUTCOME_WORDS[t.cast(Outcome, outcome)]
         _, criterion = self.rubric.criteria[criterion_id]
         return answer_in_words(criterion, value, show_number=lambda number_, unit: f"{number(number_)} ({unit})")
 
@@ -211,7 +186,7 @@ class View:
             })
         return {
             "body": body,
-            "arrow": ARROWS.get(body.direction or ""),
+            "arrow": ARROWS[body.direction] if body.direction else None,
             "words": body.words,
             "sort": "" if body.change is None else number(body.change),
             "before": percent(body.percent_before),
@@ -222,7 +197,7 @@ class View:
             "criteria": criteria,
             "raised": [self.flag_title(f) for f in body.flags_raised],
             "cleared": [self.flag_title(f) for f in body.flags_cleared],
-            "response_before": RESPONSE_WORDS.get(body.response_before or "", "No record"),
+            "response_before": SITE_RESPONSE_WORDS[body.response_before] if body.response_before else NO_RECORD,
         }
 
     def sections_of(self, organisation: OrganisationResult) -> list[dict[str, t.Any]]:

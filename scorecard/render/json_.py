@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
+from scorecard.models.rubric import Rubric
 from scorecard.result import OrganisationResult, Scorecard
-from scorecard.rubric import Rubric
 
 # Where the organisations go in the dump of a scorecard whose list of them is empty. Pretty JSON
 # keeps raw newlines out of strings, so this text can only be the top-level key.

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 from scorecard.render.xlsx_book import Book, Sheet
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, LoadedRubric, MultiAnswer, NumberAnswer, Rubric
+from scorecard.rubric import LoadedRubric
 from scorecard.selfassess_form import (
     ANSWERS,
     COLUMNS,
@@ -25,18 +26,17 @@ from scorecard.selfassess_form import (
     LISTS,
     MAX_NOTE,
     META_ROWS,
-    NO,
     OUTCOME_LABELS,
     SOURCE_COLUMNS,
     SOURCE_ROWS,
     SOURCES,
     TEMPLATE_FORMAT,
     WIDTHS,
-    YES,
     choices,
     how_to_answer,
     lines,
 )
+from scorecard.vocabulary import NO, YES
 
 MAX_WORKBOOK_MB = 5  # stated on the Instructions sheet; selfassess.MAX_WORKBOOK_BYTES is the limit
 PROTECT = {"format_columns": True, "format_rows": True}  # people may still resize rows and columns

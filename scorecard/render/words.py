@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import typing as t
 
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer
 from scorecard.result import RoundSummary
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer
+from scorecard.vocabulary import NO, YES
 
 
 def answer_in_words(
@@ -26,26 +27,9 @@ def answer_in_words(
         labels = {o.value: o.label for o in answer.options}
         return joiner.join(labels.get(v, str(v)) for v in value or []) or nothing
     if isinstance(answer, BooleanAnswer):
-        return "Yes" if value else "No"
+        return YES if value else NO
     assert isinstance(answer, NumberAnswer)
     return show_number(value, answer.unit)
-
-
-# Words for the engine's ids, wherever a person reads them (workbooks, CSV readers' sheets).
-KIND_WORDS = {
-    "foi-response": "Freedom of Information request",
-    "self-assessment": "self-assessment",
-    "desk-research": "desk research",
-}
-RESPONSE_WORDS = {"replied": "Replied", "refused": "Refused", "no-reply": "Did not reply"}
-OUTCOME_WORDS = {
-    "answered": "Answered",
-    "not-applicable": "Not applicable",
-    "not-held": "Not held",
-    "refused": "Refused",
-    "not-answered": "Not answered",
-    "not-assessed": "Not assessed in this round",
-}
 
 
 def id_in_words(ident: str) -> str:

@@ -9,11 +9,11 @@ are stored as typed text. Nothing is written when the register has no overlay.
 
 from __future__ import annotations
 
+from scorecard.models.rubric import Rubric
 from scorecard.render.area_rows import AreaSheet, Cell, share_words, sheet
 from scorecard.render.xlsx_book import Book, Sheet, Styled
 from scorecard.render.xlsx_sheets import round_lines
 from scorecard.result import OrganisationResult, Scorecard
-from scorecard.rubric import Rubric
 
 # Positions in an `area_rows` row (see area_rows._columns, which names them).
 AREA_CODE, AREA_NAME, REPRESENTATIVE, BODY, BODY_NAME, SHARE, ESTIMATED, BAND, PERCENT = range(9)

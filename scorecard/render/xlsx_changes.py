@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import typing as t
 
+from scorecard.models.rubric import Rubric
 from scorecard.render.csv_ import answer_text
-from scorecard.render.words import OUTCOME_WORDS, RESPONSE_WORDS, id_in_words
+from scorecard.render.words import id_in_words
 from scorecard.render.xlsx_book import Book, Value
 from scorecard.render.xlsx_sheets import code_width, round_lines, section_name
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
-from scorecard.rubric import Rubric
-
-ARROWS = {"up": "▲", "down": "▼", "unchanged": "="}
-RELATION = {"same": "Same body", "successor": "Successor", "new": "New body"}
+from scorecard.vocabulary import ARROWS, NO, NO_RECORD, OUTCOME_WORDS, RELATION_WORDS, RESPONSE_WORDS, YES, ChangeDirection, Outcome, Response
 
 
-def change_words(direction: str | None, words: str) -> str:
+def change_words(direction: ChangeDirection | None, words: str) -> str:
     """The arrow and the words together: the arrow is never the only carrier of the meaning."""
     return f"{ARROWS[direction]} {words}" if direction else words
 
@@ -30,8 +28,8 @@ def _number(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _response(response: str | None) -> str:
-    return RESPONSE_WORDS[response] if response else "No record"
+def _response(response: Response | None) -> str:
+    return RESPONSE_WORDS[response] if response else NO_RECORD
 
 
 def sheets(book: Book, scorecard: Scorecard, rubric: Rubric, only: OrganisationResult | None = None, footer: str = "") -> None:
@@ -71,14 +69,14 @@ def change(book: Book, scorecard: Scorecard, rubric: Rubric, only: OrganisationR
     for b in (b for b in changes.bodies if only is None or b.code == only.code):
         by_section = {s.id: s.change for s in b.sections}
         rows.append(
-            [b.code, b.name, f"{RELATION[b.relation]}: {b.basis}", _response(b.response_before), _response(b.response_after),
+            [b.code, b.name, f"{RELATION_WORDS[b.relation]}: {b.basis}", _response(b.response_before), _response(b.response_after),
              b.percent_before, b.percent_after, b.change, change_words(b.direction, b.words),
              bands.get(b.band_before or "", b.band_before), bands.get(b.band_after or "", b.band_after)]
             + [by_section.get(s.id) for s in rubric.sections]
             + ["; ".join(flags.get(f, f) for f in b.flags_raised) or None,
                "; ".join(flags.get(f, f) for f in b.flags_cleared) or None,
                "; ".join(f"{c.id}: {_number(c.before)} → {_number(c.after)} of {_number(c.max_points)}" for c in b.criteria) or None,
-               "Yes" if b.replied_now_not_before else ("Replied before, not now" if b.replied_before_not_now else "No")]
+               YES if b.replied_now_not_before else ("Replied before, not now" if b.replied_before_not_now else NO)]
         )
     st.table(names, rows or [["None"] + [None] * (len(names) - 1)], styles)
     split = [s for s in changes.split if only is None or only.code in s.successors]
@@ -93,9 +91,9 @@ def change(book: Book, scorecard: Scorecard, rubric: Rubric, only: OrganisationR
         st.add(["Earlier bodies with no body in this round to compare with: " + ", ".join(changes.unmatched_before)], "wrap", merge=[(0, 8)])
 
 
-def _answer(rubric: Rubric, criterion_id: str, outcome: str | None, value: t.Any) -> str:
+def _answer(rubric: Rubric, criterion_id: str, outcome: Outcome | None, value: t.Any) -> str:
     if outcome is not None:
-        return OUTCOME_WORDS.get(outcome, outcome)
+        return OUTCOME_WORDS[outcome]
     found = rubric.criteria.get(criterion_id)
     if found is None:
         return str(value)
@@ -118,7 +116,7 @@ def replies(book: Book, scorecard: Scorecard, rubric: Rubric, bodies: t.Sequence
         reply = o.reply
         if reply is None:
             continue
-        head = [o.code, o.name, reply.date, reply.text, "Yes" if reply.revised else "No", reply.note]
+        head = [o.code, o.name, reply.date, reply.text, YES if reply.revised else NO, reply.note]
         now = {c.id: c for c in o.criteria}
         if not reply.previous_answers:
             rows.append([*head, None, None, None])

@@ -8,10 +8,11 @@ from __future__ import annotations
 import typing as t
 
 from scorecard.engine import FORMULA_IN_WORDS
+from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 from scorecard.render.xlsx_book import Book, Styled, Value, is_link
 from scorecard.render.xlsx_sheets import round_lines, section_name, spanned
 from scorecard.result import Scorecard
-from scorecard.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
+from scorecard.vocabulary import NO, YES
 
 WIDTHS = [12, 30, 8, 40, 40]  # a grid: the tables below merge its columns where text is long
 
@@ -21,7 +22,7 @@ def options(answer: t.Any) -> list[tuple[str, Value, str]]:
     if isinstance(answer, ChoiceAnswer):
         return [(o.shown, o.points, o.descriptor) for o in answer.options]
     if isinstance(answer, BooleanAnswer):
-        return [("Yes", answer.when_true.points, answer.when_true.descriptor), ("No", answer.when_false.points, answer.when_false.descriptor)]
+        return [(YES, answer.when_true.points, answer.when_true.descriptor), (NO, answer.when_false.points, answer.when_false.descriptor)]
     if isinstance(answer, MultiAnswer):
         out: list[tuple[str, Value, str]] = [
             (o.label, None, f"Option {k} of {len(answer.options)}") for k, o in enumerate(answer.options, start=1)

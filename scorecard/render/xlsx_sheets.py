@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import typing as t
 
+from scorecard.models.rubric import Rubric, Section
 from scorecard.render.csv_ import answer_text
-from scorecard.render.words import OUTCOME_WORDS, RESPONSE_WORDS, coverage_in_words, dates_in_words, id_in_words, no_reply_words
+from scorecard.render.words import coverage_in_words, dates_in_words, id_in_words, no_reply_words
 from scorecard.render.xlsx_book import Book, Sheet, Styled, Value, is_link
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
-from scorecard.rubric import Rubric, Section
+from scorecard.vocabulary import OUTCOME_WORDS, RESPONSE_WORDS, SEVERITY_WORDS
 
 HOW_TO_READ = (
     "One row per body, highest overall percent first; equal percents share a rank. The band is "
@@ -226,7 +227,7 @@ def flags(book: Book, scorecard: Scorecard, rubric: Rubric, only: OrganisationRe
     titles = {f.id: f.title or id_in_words(f.id) for f in rubric.flags}
     sections = {s.id: section_name(s) for s in rubric.sections}
     rows = [
-        [o.code, o.name, titles.get(f.id, f.id), f.severity.capitalize(), f.message, sections.get(f.caps or "", f.caps)]
+        [o.code, o.name, titles.get(f.id, f.id), SEVERITY_WORDS[f.severity], f.message, sections.get(f.caps or "", f.caps)]
         for o in ([only] if only else scorecard.organisations)
         for f in o.flags
     ]

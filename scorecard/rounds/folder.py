@@ -21,7 +21,6 @@ if t.TYPE_CHECKING:
 
 ROUND_FILE = "round.json"
 ROUND_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-KINDS = ("foi-response", "self-assessment", "desk-research")
 
 
 class RoundFolder(t.NamedTuple):

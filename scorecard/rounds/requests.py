@@ -12,8 +12,8 @@ import typing as t
 from scorecard.rounds.deadlines import WORKING_DAYS_TO_REPLY
 
 if t.TYPE_CHECKING:
+    from scorecard.models.rubric import Criterion, Rubric
     from scorecard.register import Body
-    from scorecard.rubric import Criterion, Rubric
 
 DEFAULT_INTRODUCTION = (
     "I am writing to ask what {body} has in place, for a survey of every {label} against "

@@ -20,6 +20,7 @@ from scorecard.loaders import decode_text, read_bytes
 from scorecard.problems import InvalidInput, Problem
 from scorecard.register import Register
 from scorecard.rounds.deadlines import due_date, working_days_after
+from scorecard.vocabulary import REQUEST_STATES as STATES
 
 TRACKER_FILE = "requests.csv"
 MAX_TRACKER_BYTES = 5 * 1024 * 1024
@@ -28,7 +29,6 @@ COLUMNS = (
     "review_requested", "complained", "withdrawn", "reference", "note",
 )
 DATE_COLUMNS = ("sent", "received", "replied", "refused", "review_requested", "complained")
-STATES = ("not-sent", "sent", "replied", "refused", "review-requested", "complained", "withdrawn")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
