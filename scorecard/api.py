@@ -28,7 +28,7 @@ from scorecard.render import AREAS_FORMAT, DEFAULT_FORMATS, RENDERER_BY_FORMAT
 
 if t.TYPE_CHECKING:
     from scorecard.areas import AreaOverlay
-    from scorecard.evidence import Record, RoundInfo
+    from scorecard.models.record import Record, RoundInfo
     from scorecard.result import Scorecard
     from scorecard.rubric import LoadedRubric
 
