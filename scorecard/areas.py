@@ -16,7 +16,6 @@ Overlay text is untrusted like evidence: the renderers escape it and neutralise 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
 import io
@@ -241,23 +240,6 @@ def overlay_for(loaded: t.Any) -> AreaOverlay | None:
     else:
         path = registers_folder() / f"{loaded.register.name}.csv"
     return load_overlay(overlay_folder(path), loaded.register)
-
-
-@contextlib.contextmanager
-def also_checking_overlay(loaded: t.Any) -> t.Iterator[None]:
-    """For `scorecard validate`: run the block (loading the records), then load the register's
-    overlay too, and report the problems of both together, each with its file and place."""
-    problems: list[Problem] = []
-    try:
-        yield
-    except InvalidInput as error:
-        problems += error.problems
-    try:
-        overlay_for(loaded)
-    except InvalidInput as error:
-        problems += error.problems
-    if problems:
-        raise InvalidInput(problems)
 
 
 def overlay_words(loaded: t.Any) -> str:

@@ -1,7 +1,7 @@
 """Forms for every body of a round, and published figures:
 
 * `scorecard template --all --round DIR --out-dir FOLDER` and `scorecard import FILE... --into DIR`
-  extend the one-workbook commands of scorecard/cli.py: they loop over the same template writer
+  extend the one-workbook commands of scorecard/cli_rubric.py: they loop over the same template writer
   and importer (scorecard/selfassess.py), and hand the one-workbook forms to the original commands.
 * `scorecard figures import FILE.csv --criterion ID --into DIR` (scorecard/rounds/figures.py).
 """

@@ -1,5 +1,6 @@
-"""What the commands read before they do anything: the round, the rubric it answers, and the
-checks that an output folder is not one of the inputs.
+"""What the commands share around the API (scorecard.api): the round and rubric the options name,
+refusals worded in the options' terms, the check that an output folder is not one of the inputs,
+and writing a scorecard with what publishing it noticed told on stderr.
 
 A rubric is found in one of two ways only. Named on the command line (--rubric) it may be a path
 or a bundled rubric's id; named by data (a record's `rubric.id`, an earlier round's records) it
@@ -15,9 +16,10 @@ import click
 
 from scorecard.problems import InvalidInput
 from scorecard.quoting import quote, shown
-from scorecard.resources import data_dir
 
 if t.TYPE_CHECKING:
+    from scorecard.api import RoundFiles
+    from scorecard.result import Scorecard
     from scorecard.rubric import LoadedRubric
 
 
@@ -32,57 +34,47 @@ class UsageProblem(click.ClickException):
 
 
 def default_round() -> Path:
-    marker = data_dir("evidence") / "default-round.txt"
-    if not marker.is_file():
-        raise click.UsageError("no bundled evidence round; give an EVIDENCE folder")
-    return data_dir("evidence") / marker.read_text("utf-8").strip()
+    from scorecard.api import bundled_round
+
+    try:
+        return bundled_round()
+    except InvalidInput:
+        raise click.UsageError("no bundled evidence round; give an EVIDENCE folder") from None
 
 
 def evidence_paths(paths: t.Sequence[str]) -> list[Path]:
     return [Path(p) for p in paths] if paths else [default_round()]
 
 
-def rubric_named_by(paths: t.Sequence[Path]) -> t.Any:
-    """The rubric id the first readable record names, so --rubric can usually be left out."""
-    from scorecard.loaders import MAX_EVIDENCE_BYTES, parse_json, read_bytes
-    from scorecard.round_files import evidence_files
+def load_rubric_for(reference: str | None, evidence: RoundFiles | None, option: str = "--rubric") -> LoadedRubric:
+    """The rubric given by `option` on the command line, or else the bundled one the records name
+    (scorecard.api.load_rubric), with a refusal worded for the command line."""
+    from scorecard.api import RubricNotFound, load_rubric
 
     try:
-        files, _ = evidence_files(paths)
-    except InvalidInput:
-        return None
-    for path in files:
-        try:
-            data = parse_json(read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file"), str(path))
-            return data["rubric"]["id"]
-        except (InvalidInput, KeyError, TypeError):
-            continue
-    return None
+        return load_rubric(reference, evidence=evidence)
+    except RubricNotFound as error:
+        bundled = ", ".join(error.bundled) or "none"
+        if reference is not None:
+            raise click.UsageError(f"{option} {quote(reference)} is neither a file nor a bundled rubric ({bundled})") from None
+        if error.named is None:
+            raise click.UsageError(f"cannot tell which rubric the evidence answers; give {option}") from None
+        raise UsageProblem(
+            f"the evidence names rubric {quote(error.named)}, which is not bundled ({bundled}); "
+            f"evidence can only name a bundled rubric: give {option} PATH to use another"
+        ) from None
 
 
-def load_rubric_for(reference: str | None, evidence: t.Sequence[Path], option: str = "--rubric") -> LoadedRubric:
-    """The rubric given by `option` on the command line, or else the bundled one the records name."""
-    from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option
-    from scorecard.rubric import load_rubric
-    from scorecard.succession import for_round
+def load_rubric_of_workbook(reference: str | None, named: t.Any) -> LoadedRubric:
+    """For `scorecard import`: the rubric given with --rubric, or else the bundled one the
+    workbook names (its own cell may only name a bundled rubric, never a path)."""
+    from scorecard.api import RubricNotFound, load_rubric
 
-    bundled = ", ".join(bundled_rubrics()) or "none"
-    if reference is None:
-        named = rubric_named_by(evidence)
-        if named is None:
-            raise click.UsageError(f"cannot tell which rubric the evidence answers; give {option}")
-        path = find_rubric(named)
-        if path is None:
-            raise UsageProblem(
-                f"the evidence names rubric {quote(named)}, which is not bundled ({bundled}); "
-                f"evidence can only name a bundled rubric: give {option} PATH to use another"
-            )
-    else:
-        path = find_rubric_option(reference)
-        if path is None:
-            raise click.UsageError(f"{option} {quote(reference)} is neither a file nor a bundled rubric ({bundled})")
-    # A round is checked against the register in force when it was gathered (round.json).
-    return for_round(load_rubric(path), evidence)
+    try:
+        return load_rubric(reference, named=named)
+    except RubricNotFound as error:
+        words = quote(reference) if reference else f"{quote(named)} (named by the workbook)"
+        raise UsageProblem(f"rubric {words} is neither a file given with --rubric nor a bundled rubric ({', '.join(error.bundled) or 'none'})") from None
 
 
 def refuse_output_among_inputs(out: Path, inputs: t.Iterable[Path]) -> None:
@@ -96,20 +88,18 @@ def refuse_output_among_inputs(out: Path, inputs: t.Iterable[Path]) -> None:
             raise UsageProblem(f"--out {out} {how} the input {given}; write the scorecard to a folder of its own")
 
 
-def publish_scorecard(out: Path, files: t.Iterable[tuple[str, bytes]], owned: t.Iterable[str] = ()) -> list[Path]:
-    """Publish the files as the scorecard in out (scorecard.publish), telling the user what an
-    interrupted earlier run left and what of the previous scorecard this one no longer has."""
-    from scorecard.publish import Busy, publish
+def write_scorecard(out: Path, scorecard: Scorecard, loaded: LoadedRubric, formats: t.Sequence[str],
+                    on_format: t.Callable[[], None]) -> list[Path]:
+    """Write the scorecard into out (scorecard.api.write), telling the user what an interrupted
+    earlier run left and what of the previous scorecard this one no longer has."""
+    from scorecard.api import OutputBusy, write
 
     def note(text: str) -> None:
         click.echo(f"scorecard: {shown(text)}", err=True)
 
     try:
-        written, retired = publish(out, files, note, owned)
-    except Busy:
+        return write(scorecard, loaded, out, formats, notes=note, on_format=on_format)
+    except OutputBusy:
         raise UsageProblem(
             f"another scorecard run is writing into {out} (it holds {out}/.scorecard.lock); wait for it to finish, or give another --out"
         ) from None
-    if retired:
-        note(f"removed {', '.join(retired)} of the previous scorecard in {out}, which this run does not write")
-    return written

@@ -142,15 +142,18 @@ def _plainest(errors: t.Iterable[jsonschema.ValidationError]) -> list[jsonschema
 # ---------------------------------------------------------------- loading
 
 
-def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None = None) -> Round:
-    """Read, validate and cross-check every record; raise InvalidInput with all problems."""
+def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None = None,
+               listed: tuple[list[Path], Path | None] | None = None) -> Round:
+    """Read, validate and cross-check every record; raise InvalidInput with all problems.
+    `listed` is evidence_files(paths), when the caller has listed them already."""
     with collector.paused():  # loading keeps millions of objects and makes no cycles (see collector)
-        return _load_round(paths, loaded, on_file)
+        return _load_round(paths, loaded, on_file, listed)
 
 
-def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None) -> Round:
+def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None,
+                listed: tuple[list[Path], Path | None] | None) -> Round:
     rubric = loaded.rubric
-    files, round_file = evidence_files(paths)
+    files, round_file = listed if listed is not None else evidence_files(paths)
     folders = {p for p in paths if p.is_dir()}
     validator = RecordValidator(evidence_schema(rubric))
     problems: list[Problem] = unread_lookalikes(paths)

@@ -27,7 +27,9 @@ class Problem:
 
 
 class InvalidInput(Exception):
-    """Raised when input cannot be used; carries every problem found."""
+    """Raised when input cannot be used: the one error type of the Python API (scorecard.api) and
+    of every loader. Every problem found is in `.problems`, in reading order; str() gives them one
+    line each."""
 
     def __init__(self, problems: t.Iterable[Problem]) -> None:
         self.problems = sorted(problems, key=_reading_order)

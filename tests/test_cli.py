@@ -217,7 +217,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch, terminal, hidden, shown):
     import io
     import sys
 
-    from scorecard import cli as cli_module
+    from scorecard import cli_score as cli_module
 
     stream = _Terminal() if terminal else io.StringIO()
     monkeypatch.setattr(sys, "stderr", stream)
@@ -229,7 +229,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch, terminal, hidden, shown):
 
 
 def test_a_large_round_shows_progress_on_a_terminal(run_line, tmp_path, monkeypatch):
-    from scorecard import cli as cli_module
+    from scorecard import cli_score as cli_module
 
     seen = []
     real = cli_module._progress
