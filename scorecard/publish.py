@@ -79,6 +79,9 @@ class Publication:
         except OSError as error:
             self.abort()
             raise cannot_write(self.work, error) from None
+        except BaseException:  # a SIGINT or SIGTERM (scorecard.interrupt) while the folder is made
+            self.abort()
+            raise
 
     def stage(self, relative: str, data: bytes) -> None:
         target = self.work / "new" / relative
@@ -168,12 +171,15 @@ class Publication:
 def publish(out: Path, files: t.Iterable[tuple[str, bytes]], notes: t.Callable[[str], None],
             owned: t.Iterable[str] = ()) -> tuple[list[Path], list[str]]:
     """Write every file into a new scorecard in out and swap it in whole; see the module text."""
-    publication = Publication(out, notes)
+    publication: Publication | None = None
     try:
+        # Made inside the try: a signal that arrives as the constructor returns still clears up.
+        publication = Publication(out, notes)
         for relative, data in files:
             publication.stage(relative, data)
     except BaseException:
-        publication.abort()
+        if publication is not None:
+            publication.abort()
         raise
     return publication.commit(owned)
 

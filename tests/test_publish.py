@@ -238,6 +238,34 @@ def test_sigint_and_sigterm_stop_cleanly_in_one_line(tmp_path, name, code):
     assert _snapshot(out) == before  # no unfinished files, no lock
 
 
+@pytest.mark.parametrize("fresh_out", [True, False])
+def test_a_stop_while_the_staging_folder_is_made_leaves_out_as_it_was(tmp_path, monkeypatch, fresh_out):
+    # The subprocess test above sends its signal just as the staging folder appears, which
+    # lands in this step only now and then; here the stop arrives there every time.
+    from scorecard import publish
+    from scorecard.interrupt import Interrupted
+
+    out = tmp_path / "out"
+    if not fresh_out:
+        assert _cli(["score", str(TINY / "evidence"), "--rubric", str(TINY_RUBRIC), "--out", str(out), "-q"]).returncode == 0
+    before = _snapshot(out) if out.exists() else None
+    real_mkdir = Path.mkdir
+
+    def stopped_after_mkdir(self: Path, *args, **kwargs) -> None:
+        real_mkdir(self, *args, **kwargs)
+        if self.name == "new" and self.parent.name == publish.WORK:
+            raise Interrupted(signal.SIGINT)
+
+    monkeypatch.setattr(Path, "mkdir", stopped_after_mkdir)
+    with pytest.raises(Interrupted):
+        publish.publish(out, [("scorecard.json", b"{}")], notes=lambda note: None)
+    monkeypatch.undo()
+    if before is None:
+        assert not os.path.lexists(out)  # the folder this run made is gone again
+    else:
+        assert _snapshot(out) == before  # no staging folder, no lock
+
+
 # ---------------------------------------------------------------- modes and flushing
 
 
