@@ -17,9 +17,11 @@ import shutil
 import typing as t
 from pathlib import Path
 
+import in_memory
 import openpyxl
 import pytest
-from conftest import FIXTURES, record, score_round, tiny_rubric, write_round
+from conftest import FIXTURES
+from in_memory import record, tiny_rubric
 
 from scorecard.compare import compare
 from scorecard.problems import InvalidInput
@@ -36,16 +38,21 @@ CAPPED = {"S1": "service", "P1": False}  # 33.33, flag no-policy-but-service
 NONE = {"S1": "none", "P1": False}  # 0
 
 
-def _round(folder: Path, records: list[dict[str, t.Any]], register: str | None = None, rubric: dict[str, t.Any] | None = None):
-    data = rubric or tiny_rubric()
-    if register:
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(REGISTERS / f"{register}.csv", folder / f"{register}.csv")
-        data["register"] = f"{register}.csv"
-    paths = write_round(folder, data, records)
-    from scorecard.rubric import load_rubric
+# The register after the reorganisation (tests/fixtures/compare/registers/after.csv), as data.
+AFTER = (("MMM", "Mu Board", "Mu", "North"), ("SSS", "Sigma Board", "Sigma", "South"),
+         ("TTT", "Tau Board", "Tau", "South"), ("EEE", "Epsilon Board", "Epsilon", "South"))
 
-    return score_round(*paths), load_rubric(paths[0]).rubric
+
+def _round(records: list[dict[str, t.Any]], after: bool = False, rubric: dict[str, t.Any] | None = None):
+    """A round scored in memory on the tiny rubric (or a changed copy), against the tiny register
+    or, `after` the reorganisation, the register of its successors; returns (scorecard, rubric)."""
+    data = rubric or tiny_rubric()
+    bodies = None
+    if after:
+        data["register"] = "after.csv"
+        bodies = in_memory.register(AFTER, "after.csv")
+    model = in_memory.rubric(data)
+    return in_memory.score(records, model, bodies), model
 
 
 def _body(changes: t.Any, code: str) -> t.Any:
@@ -56,8 +63,8 @@ def _body(changes: t.Any, code: str) -> t.Any:
 
 
 def test_changes_for_the_same_bodies_are_worked_out_by_hand(tmp_path: Path) -> None:
-    before, rubric = _round(tmp_path / "a", [record("AAA", LOW), record("BBB", response="no-reply"), record("CCC", HIGH)])
-    after, _ = _round(tmp_path / "b", [record("AAA", HIGH), record("BBB", LOW), record("CCC", CAPPED)])
+    before, rubric = _round([record("AAA", LOW), record("BBB", response="no-reply"), record("CCC", HIGH)])
+    after, _ = _round([record("AAA", HIGH), record("BBB", LOW), record("CCC", CAPPED)])
     changes = compare(before, after, rubric, rubric)
 
     aaa = _body(changes, "AAA")
@@ -85,8 +92,8 @@ def test_changes_for_the_same_bodies_are_worked_out_by_hand(tmp_path: Path) -> N
 
 
 def test_a_flag_cleared_and_a_body_that_stopped_replying(tmp_path: Path) -> None:
-    before, rubric = _round(tmp_path / "a", [record("AAA", CAPPED), record("BBB", HIGH)])
-    after, _ = _round(tmp_path / "b", [record("AAA", HIGH), record("BBB", response="refused")])
+    before, rubric = _round([record("AAA", CAPPED), record("BBB", HIGH)])
+    after, _ = _round([record("AAA", HIGH), record("BBB", response="refused")])
     changes = compare(before, after, rubric, rubric)
     assert _body(changes, "AAA").flags_cleared == ["no-policy-but-service"]
     bbb = _body(changes, "BBB")
@@ -108,12 +115,9 @@ def test_succession_is_read_from_the_registers_data() -> None:
 
 def test_merger_of_two_whole_bodies_uses_the_simple_mean_and_a_split_body_is_never_attributed(tmp_path: Path) -> None:
     before, rubric = _round(
-        tmp_path / "a",
-        [record("AAA", LOW), record("BBB", HIGH), record("CCC", HIGH), record("DDD", response="no-reply"), record("EEE", NONE)],
+        [record("AAA", LOW), record("BBB", HIGH), record("CCC", HIGH), record("DDD", response="no-reply"), record("EEE", NONE)]
     )
-    after, after_rubric = _round(
-        tmp_path / "b", [record(c, HIGH) for c in ("MMM", "SSS", "TTT")] + [record("EEE", NONE)], register="after"
-    )
+    after, after_rubric = _round([record(c, HIGH) for c in ("MMM", "SSS", "TTT")] + [record("EEE", NONE)], after=True)
     changes = compare(before, after, rubric, after_rubric, between("before", "after", folder=REGISTERS))
 
     mmm = _body(changes, "MMM")
@@ -156,12 +160,12 @@ def test_changes_file_problems_name_file_and_line(tmp_path: Path) -> None:
 
 
 def test_a_criterion_whose_answer_changed_is_left_out(tmp_path: Path) -> None:
-    before, rubric = _round(tmp_path / "a", [record("AAA", {**LOW, "S2": ["red"]})])
+    before, rubric = _round([record("AAA", {**LOW, "S2": ["red"]})])
     newer = tiny_rubric()
     newer["version"] = "1.3.0"
     s2 = newer["sections"][0]["criteria"][1]
     s2["answer"]["max_points"] = 3  # the same id, a different answer definition
-    after, after_rubric = _round(tmp_path / "b", [record("AAA", {**LOW, "S2": ["red", "green"]})], rubric=newer)
+    after, after_rubric = _round([record("AAA", {**LOW, "S2": ["red", "green"]})], rubric=newer)
     changes = compare(before, after, rubric, after_rubric)
     assert [c.id for c in changes.criteria_left_out] == ["S2"]
     assert "answer definition changed between versions 1.2.0 and 1.3.0" in changes.criteria_left_out[0].reason
@@ -331,7 +335,6 @@ def test_rewording_labels_and_descriptors_does_not_stop_a_criterion_being_compar
             s.model_copy(update={"criteria": tuple(changed if c.id == "PP4" else c for c in s.criteria)}) if s.id == section.id else s
             for s in rubric.sections
         )
-        later = rubric.model_copy(update={"version": "1.2.0", "sections": sections})
-        later.__dict__.pop("criteria", None)  # the cached lookup belongs to the copied rubric
+        later = in_memory.replace(rubric, version="1.2.0", sections=sections)
         criteria, left, _, _ = comparable(rubric, later)
         assert ("PP4" in criteria) is compared, left
