@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import TINY, assert_loader_follows_schema
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parents[1] / "corpus"
 EVIDENCE_CASES = json.loads((CORPUS / "evidence-expected.json").read_text("utf-8"))
 RUBRIC_CASES = json.loads((CORPUS / "rubrics-expected.json").read_text("utf-8"))
 TINY_RUBRIC = TINY / "rubric.yaml"

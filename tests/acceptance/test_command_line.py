@@ -25,7 +25,7 @@ def _without_version(text: str) -> dict:
 
 
 def test_golden_scorecard_json(run_line, tmp_path):
-    # The expected file was checked by hand against the rubric (see test_engine for the arithmetic):
+    # The expected file was checked by hand against the rubric (see unit/test_scoring.py for the arithmetic):
     # AAA 97.2% good, CCC 41.7% some (services capped at 50 by a flag; see the README's worked
     # example), BBB 16.7% low.
     run_line(["score", *TINY_ARGS, "--out", tmp_path, "--format", "json"])

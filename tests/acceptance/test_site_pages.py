@@ -253,9 +253,9 @@ def test_band_colours_become_classes_in_the_stylesheet(tiny_site: dict[str, byte
 
 RENDER_AND_HASH = """
 import hashlib, sys
-sys.path.insert(0, sys.argv[1])
+sys.path[:0] = sys.argv[1:]
 from conftest import TINY
-from test_html import site_of
+from test_site_pages import site_of
 site = site_of(TINY / "rubric.yaml", TINY / "evidence")
 print(hashlib.sha256(repr(sorted(site.items())).encode()).hexdigest())
 """
@@ -267,7 +267,7 @@ def test_same_input_gives_byte_identical_site(tiny_site: dict[str, bytes]) -> No
     digests = set()
     for seed in ("1", "2", "3"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        run = subprocess.run([sys.executable, "-c", RENDER_AND_HASH, str(Path(__file__).parent)],
+        run = subprocess.run([sys.executable, "-c", RENDER_AND_HASH, str(Path(__file__).parent), str(Path(__file__).parents[1])],
                              capture_output=True, text=True, env=env, check=True)
         digests.add(run.stdout.strip())
     assert len(digests) == 1
@@ -292,7 +292,7 @@ def test_methodology_says_when_nobody_has_checked_the_rubric():
 
     loaded = load_rubric(find_rubric("scotland-pain-2022"))
     assert loaded.rubric.governance.checked_by == ()
-    card = score_round(loaded.path, Path(__file__).parent.parent / "evidence" / "scotland-illustrative-2025")
+    card = score_round(loaded.path, Path(__file__).parents[2] / "evidence" / "scotland-illustrative-2025")
     page = render(card, loaded.rubric)["site/methodology.html"].decode()
     assert "Not yet checked by anyone but its authors." in page
     assert "Checked by" not in page

@@ -1,5 +1,5 @@
 """scorecard.xlsx, scorecard.csv and the per-body workbooks, read back with openpyxl (the printed
-workbooks, read by LibreOffice, are tested in test_printed.py)."""
+workbooks, read by LibreOffice, are tested in test_printed_workbooks.py)."""
 
 from __future__ import annotations
 
@@ -279,7 +279,7 @@ def test_text_that_looks_like_markup_or_escapes_reads_back_as_typed(stream):
     got = [ws.cell(row=r, column=1).value for r in range(1, len(values) + 1)]
     # openpyxl undoes the _xHHHH_ escape in shared strings but not in the inline strings of a
     # streamed sheet, where it reads the escaped form Excel and LibreOffice show as typed
-    # (test_printed reads it with LibreOffice).
+    # (test_printed_workbooks reads it with LibreOffice).
     escaped = "_x0041_ stays" if not stream else "_x005F_x0041_ stays"
     assert got == [values[0], escaped, *values[2:4], "bell\ufffd and nul\ufffd", "tab\tin"]
 
@@ -415,8 +415,8 @@ def test_score_writes_xlsx_csv_and_per_body_books(run_line, tmp_path):
 
 RENDER_AND_HASH = """
 import hashlib, sys
-sys.path.insert(0, sys.argv[1])
-from test_excel import TINY, excel, scored
+sys.path[:0] = sys.argv[1:]
+from test_spreadsheets import TINY, excel, scored
 files = {**dict(excel.render(*scored(TINY / "rubric.yaml", TINY / "evidence"))),
          **dict(excel.render_per_organisation(*scored(TINY / "rubric.yaml", TINY / "evidence")))}
 print(hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest())
@@ -430,7 +430,7 @@ def test_bytes_do_not_depend_on_the_hash_seed():
 
     digests = set()
     for seed in ("1", "2"):
-        run = subprocess.run([sys.executable, "-c", RENDER_AND_HASH, str(Path(__file__).parent)],
+        run = subprocess.run([sys.executable, "-c", RENDER_AND_HASH, str(Path(__file__).parent), str(Path(__file__).parents[1])],
                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
         digests.add(run.stdout.strip())
     assert len(digests) == 1

@@ -14,7 +14,7 @@ from scorecard.engine import Provenance, score
 from scorecard.evidence import AnswerEntry, load_round
 from scorecard.rubric import ChoiceAnswer, load_rubric
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ROUND_DIR = ROOT / "evidence" / "foi-2023"
 LOADED = load_rubric(ROOT / "rubrics" / "nhse-dfm-2023.yaml")
 RUBRIC = LOADED.rubric

@@ -18,8 +18,8 @@ from scorecard.problems import InvalidInput
 from scorecard.render.words import coverage_in_words, dates_in_words, no_reply_words, period_in_words
 from scorecard.rubric import load_rubric
 
-ROOT = Path(__file__).resolve().parent.parent
-TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
+ROOT = Path(__file__).resolve().parents[2]
+TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny"
 LOADED = load_rubric(TINY / "rubric.yaml")
 SCHEMA = json.loads((ROOT / "evidence" / "round.schema.json").read_text("utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)

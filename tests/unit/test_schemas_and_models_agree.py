@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from scorecard.schemas import strict_validator as full_validator  # the wording validator, as the loaders make it
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TINY_RUBRIC = TINY / "rubric.yaml"
 SCHEMA_FILES = [ROOT / "evidence" / "evidence.schema.json", ROOT / "evidence" / "round.schema.json", ROOT / "rubrics" / "rubric.schema.json"]
 ROUND_SCHEMA = json.loads(SCHEMA_FILES[1].read_text("utf-8"))  # the published round schema
