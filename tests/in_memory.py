@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import typing as t
 from pathlib import Path
 
@@ -52,6 +53,22 @@ def _tiny_rubric() -> dict[str, t.Any]:
 def tiny_rubric() -> dict[str, t.Any]:
     """The tiny fixture rubric as data (a fresh copy), for tests that change one thing in it."""
     return copy.deepcopy(_tiny_rubric())
+
+
+@functools.lru_cache(maxsize=1)
+def _tiny_evidence() -> tuple[list[dict[str, t.Any]], dict[str, t.Any]]:
+    folder = TINY / "evidence"
+    return [json.loads(path.read_text("utf-8")) for path in sorted(folder.glob("[A-Z]*.json"))], json.loads((folder / "round.json").read_text("utf-8"))
+
+
+def tiny_records() -> list[dict[str, t.Any]]:
+    """The tiny fixture round's records as data (fresh copies), for tests that change them."""
+    return copy.deepcopy(_tiny_evidence()[0])
+
+
+def tiny_round_info(**changes: t.Any) -> RoundInfo:
+    """The tiny fixture round's round.json, with some fields changed."""
+    return round_info({**_tiny_evidence()[1], **changes})
 
 
 def record(code: str, answers: dict[str, t.Any] | None = None, response: str = "replied", **extra: t.Any) -> dict[str, t.Any]:

@@ -42,11 +42,10 @@ def _round(tmp_path: Path, extra: dict, drop: str | None = None) -> Path:
 def _scored(extra: dict, drop: str | None = None):
     """The tiny round scored in memory, its round.json extended by `extra` and criterion `drop`
     removed from every record; returns the scorecard and its bodies by code."""
-    records = [json.loads(path.read_text("utf-8")) for path in sorted((TINY / "evidence").glob("[A-Z]*.json"))]
+    records = in_memory.tiny_records()
     for record in records:
         record["answers"].pop(drop, None)
-    info = json.loads((TINY / "evidence" / "round.json").read_text("utf-8"))
-    card = in_memory.score(records, info=in_memory.round_info({**info, **extra}))
+    card = in_memory.score(records, info=in_memory.tiny_round_info(**extra))
     return card, {o.code: o for o in card.organisations}
 
 
