@@ -2,7 +2,8 @@
 
 A rubric, records and a register are made from Python dicts through the models (pydantic
 `model_validate`) and the register class, then scored by the pure engine: nothing is written
-to disk and nothing is read but the tiny fixture rubric, parsed once. So that a test cannot
+to disk and nothing is read but the tiny fixture (tests/fixtures/tiny), parsed once and handed
+out as fresh copies of its data. So that a test cannot
 score what the loaders would refuse, every rubric built here passes the rubric's meaning checks
 and every record the evidence schema the rubric implies.
 
