@@ -5,7 +5,7 @@ the text. Python's `re` also lets `$` match before a final newline, so under jso
 `pattern` check `"foi-2023\\n"` passed as an id and `"#F4CCCC\\n"` as a colour (and reached a
 workbook's styles), while jsonschema-rs, the fast validator, refused them. Here `$` outside a
 character class becomes `\\Z`, which is what it means in the schema: both validators then decide
-every pattern alike (tests/test_patterns.py holds them to it). The schemas themselves keep `$` and
+every pattern alike (tests/unit/test_schemas_and_models_agree.py holds them to it). The schemas themselves keep `$` and
 `[0-9]` (not `\\d`, which is any Unicode digit in Python), so editors and other tools read them
 the same way.
 """

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from in_memory import TINY, criterion, organisation, record, tiny_rubric  # noqa: F401 (re-exported to the tests)
 
 from scorecard.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
-TINY = FIXTURES / "tiny"
 
 
 @pytest.fixture
@@ -28,35 +28,6 @@ def run_line() -> t.Callable[..., Result]:
 
 
 # ---------------------------------------------------------------- building rounds in tests
-
-def tiny_rubric() -> dict[str, t.Any]:
-    """The tiny fixture rubric as data, for tests that change one thing in it."""
-    from scorecard.loaders import parse_yaml
-
-    return parse_yaml((TINY / "rubric.yaml").read_bytes(), "rubric.yaml").data
-
-
-def record(code: str, answers: dict[str, t.Any] | None = None, response: str = "replied", **extra: t.Any) -> dict[str, t.Any]:
-    """An evidence record for the tiny rubric; `answers` maps criterion id to a value, or to a
-    dict (an answer entry as written in a file)."""
-    entries = {
-        cid: (value if isinstance(value, dict) else {"value": value, "source": "doc"})
-        for cid, value in (answers or {}).items()
-    }
-    data: dict[str, t.Any] = {
-        "organisation": code,
-        "rubric": {"id": "tiny", "version": "1.2.0"},
-        "round": "test-1",
-        "kind": "desk-research",
-        "response": response,
-        "assessor": "Test assessor",
-        "assessed_on": "2024-02-01",
-        "sources": [{"id": "doc", "title": f"{code} document", "date": "2024-01-15"}],
-        "answers": entries if response == "replied" else {},
-    }
-    data.update(extra)
-    return data
-
 
 def write_round(folder: Path, rubric: dict[str, t.Any], records: list[dict[str, t.Any]]) -> tuple[Path, Path]:
     """Write a rubric (JSON is YAML) and records into `folder`; return (rubric path, evidence dir)."""
@@ -86,9 +57,40 @@ def score_round(rubric_path: Path, evidence: Path):  # -> Scorecard
     return score(loaded.rubric, round_.records, loaded.register, Provenance(loaded.sha256, round_.sha256, round_.info))
 
 
+# The loader's checks that the evidence schema cannot make: each refusal says one of these.
+BEYOND_THE_SCHEMA = (
+    "is not in the register",
+    "already has a record",
+    "must be named",
+    "is not listed in sources",
+    "previous answers are kept only when",
+    "before the revision is the same as now",
+)
+
+
+def assert_loader_follows_schema(document: t.Any, paths: list[Path], loaded: t.Any) -> None:
+    """The loader's verdict on a record is the published evidence schema's, read as JSON Schema
+    means it (scorecard.schemas): a record the schema refuses is never loaded, and one it accepts
+    is refused only for what the schema cannot see (BEYOND_THE_SCHEMA)."""
+    from scorecard.evidence import evidence_schema, load_round
+    from scorecard.problems import InvalidInput
+    from scorecard.schemas import strict_validator
+
+    try:
+        load_round(paths, loaded)
+        refused: list[str] = []
+    except InvalidInput as error:
+        refused = [str(p) for p in error.problems]
+    if not strict_validator(evidence_schema(loaded.rubric)).is_valid(document):
+        assert refused, "the loader took a record the schema refuses"
+    else:
+        assert all(any(words in p for words in BEYOND_THE_SCHEMA) for p in refused), refused
+
+
 @pytest.fixture
 def scored(tmp_path: Path) -> t.Callable[..., t.Any]:
-    """scored(records, rubric=None) -> Scorecard for the tiny rubric (or a changed copy of it)."""
+    """scored(records, rubric=None) -> Scorecard for the tiny rubric (or a changed copy of it),
+    through the files as `scorecard score` reads them (in_memory.score skips the files)."""
     counter = iter(range(10_000))
 
     def run(records: list[dict[str, t.Any]], rubric: dict[str, t.Any] | None = None):
@@ -96,11 +98,3 @@ def scored(tmp_path: Path) -> t.Callable[..., t.Any]:
         return score_round(*paths)
 
     return run
-
-
-def organisation(scorecard: t.Any, code: str) -> t.Any:
-    return next(o for o in scorecard.organisations if o.code == code)
-
-
-def criterion(scorecard: t.Any, code: str, criterion_id: str) -> t.Any:
-    return next(c for c in organisation(scorecard, code).criteria if c.id == criterion_id)

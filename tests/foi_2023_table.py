@@ -2,7 +2,7 @@
 
 The table is never typed in: every answer and category in it comes from the records scored
 against the bundled rubric, and the survey's name and one-line summary for each ICB come from the
-record's `survey` source. tests/test_foi_2023.py checks that the README holds exactly this table.
+record's `survey` source. tests/bundled/test_foi_2023_round.py checks that the README holds exactly this table.
 
     python tests/foi_2023_table.py            # print the table
     python tests/foi_2023_table.py --write    # put it into the README, between its markers

@@ -5,7 +5,7 @@ Each model accepts what its published JSON Schema (rubrics/rubric.schema.json,
 evidence/evidence.schema.json, evidence/round.schema.json) accepts: the same keys at every level,
 the same required keys, the same types and enumerations, and nothing else (`extra="forbid"`).
 The schemas alone check values (patterns, lengths, ranges, dates) and the loaders always run them
-first; tests/test_models_match_schemas.py holds each model and its schema to that division. A
+first; tests/unit/test_models_match_schemas.py holds each model and its schema to that division. A
 model reads a key whose value is null as absent (a schema refuses null), so that its own dump,
 which writes absent fields as null, reads back.
 

@@ -1,5 +1,5 @@
 """Hostile evidence in a real browser: a site rendered from a round whose every free-text field
-holds an attack (tests/test_injection.py builds it) is opened in chromium, served on 127.0.0.1.
+holds an attack (tests/acceptance/test_untrusted_text_in_outputs.py builds it) is opened in chromium, served on 127.0.0.1.
 Nothing may run (no dialog), nothing may be fetched from anywhere else, and the console stays
 clean: the pages' Content-Security-Policy would log any inline script it had to block."""
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-from test_injection import FIELDS, PAYLOADS, REFUSED, REPLIED, render_hostile
 from test_site import Watched, browser, serve_folder, watched  # noqa: F401 (fixtures)
+from test_untrusted_text_in_outputs import FIELDS, PAYLOADS, REFUSED, REPLIED, render_hostile
 
 # Every payload lands in at least one field, and every field holds one.
 TEXTS = {f: PAYLOADS[i % len(PAYLOADS)] for i, f in enumerate(FIELDS)}

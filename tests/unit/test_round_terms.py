@@ -8,19 +8,19 @@ import shutil
 from fractions import Fraction
 from pathlib import Path
 
+import in_memory
 import jsonschema
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from scorecard.engine import Provenance, score
 from scorecard.evidence import load_round
 from scorecard.models.record import RoundInfo
 from scorecard.problems import InvalidInput
 from scorecard.render.words import coverage_in_words, dates_in_words, no_reply_words, period_in_words
 from scorecard.rubric import load_rubric
 
-ROOT = Path(__file__).resolve().parent.parent
-TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
+ROOT = Path(__file__).resolve().parents[2]
+TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny"
 LOADED = load_rubric(TINY / "rubric.yaml")
 SCHEMA = json.loads((ROOT / "evidence" / "round.schema.json").read_text("utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
@@ -40,18 +40,22 @@ def _round(tmp_path: Path, extra: dict, drop: str | None = None) -> Path:
     return folder
 
 
-def _scored(folder: Path):
-    loaded_round = load_round([folder], LOADED)
-    card = score(LOADED.rubric, loaded_round.records, LOADED.register, Provenance("r", loaded_round.sha256, loaded_round.info))
+def _scored(extra: dict, drop: str | None = None):
+    """The tiny round scored in memory, its round.json extended by `extra` and criterion `drop`
+    removed from every record; returns the scorecard and its bodies by code."""
+    records = in_memory.tiny_records()
+    for record in records:
+        record["answers"].pop(drop, None)
+    card = in_memory.score(records, info=in_memory.tiny_round_info(**extra))
     return card, {o.code: o for o in card.organisations}
 
 
 NOT_ASKED = {"not_assessed": [{"criterion": "P2", "reason": "The request asked for no figures."}]}
 
 
-def test_a_criterion_not_asked_about_is_left_out_of_every_maximum_exactly(tmp_path):
-    card, bodies = _scored(_round(tmp_path, NOT_ASKED, drop="P2"))
-    _, unanswered = _scored(_round(tmp_path / "b", {}, drop="P2"))
+def test_a_criterion_not_asked_about_is_left_out_of_every_maximum_exactly():
+    card, bodies = _scored(NOT_ASKED, drop="P2")
+    _, unanswered = _scored({}, drop="P2")
     for code, body in bodies.items():
         if body.response != "replied":
             continue
@@ -95,12 +99,12 @@ def test_round_terms_that_make_no_sense_are_named(tmp_path, extra, pointer, word
     assert any(p.pointer == pointer and words in p.message for p in raised.value.problems), raised.value.problems
 
 
-def test_the_gathering_period_is_the_evidence_date_and_the_encoding_date_is_named_as_such(tmp_path):
-    card, _ = _scored(_round(tmp_path, {"gathered_from": "2023-06-05", "gathered_on": "2023-07-31"}))
+def test_the_gathering_period_is_the_evidence_date_and_the_encoding_date_is_named_as_such():
+    card, _ = _scored({"gathered_from": "2023-06-05", "gathered_on": "2023-07-31"})
     assert card.evidence_as_of == "2023-07-31"
     assert card.round_info.encoded_on == "2024-02-05"  # the records' latest assessed_on
     assert dates_in_words(card.round_info, card.evidence_as_of) == "Evidence gathered June-July 2023; encoded 2024-02-05"
-    plain, _ = _scored(_round(tmp_path / "b", {}))
+    plain, _ = _scored({})
     assert dates_in_words(plain.round_info, plain.evidence_as_of) == "Evidence as recorded on 2024-02-05"
 
 
@@ -117,11 +121,11 @@ def test_periods_in_words(start, end, words):
     assert period_in_words(start, end) == words
 
 
-def test_the_round_words_no_reply_itself(tmp_path):
-    card, _ = _scored(_round(tmp_path, {"no_reply_wording": "had not replied by the time of the survey"}))
+def test_the_round_words_no_reply_itself():
+    card, _ = _scored({"no_reply_wording": "had not replied by the time of the survey"})
     assert no_reply_words(card.round_info) == "had not replied by the time of the survey"
     assert no_reply_words(card.round_info, capital=True) == "Had not replied by the time of the survey"
-    plain, _ = _scored(_round(tmp_path / "b", {}))
+    plain, _ = _scored({})
     assert no_reply_words(plain.round_info) == "did not reply"
 
 

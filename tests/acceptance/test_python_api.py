@@ -17,7 +17,7 @@ from conftest import TINY
 import scorecard
 from scorecard.publish import LOCK
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TINY_RUBRIC = TINY / "rubric.yaml"
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, TINY
+from conftest import FIXTURES, TINY, write_round
+from in_memory import record, tiny_rubric
 
 from scorecard import __version__
 from scorecard.cli import cli
@@ -23,7 +25,7 @@ def _without_version(text: str) -> dict:
 
 
 def test_golden_scorecard_json(run_line, tmp_path):
-    # The expected file was checked by hand against the rubric (see test_engine for the arithmetic):
+    # The expected file was checked by hand against the rubric (see unit/test_scoring.py for the arithmetic):
     # AAA 97.2% good, CCC 41.7% some (services capped at 50 by a flag; see the README's worked
     # example), BBB 16.7% low.
     run_line(["score", *TINY_ARGS, "--out", tmp_path, "--format", "json"])
@@ -207,40 +209,62 @@ def test_no_traceback_for_an_unreadable_file(run_line, tmp_path):
 # ---------------------------------------------------------------- progress
 
 
-class _Terminal(__import__("io").StringIO):
-    def isatty(self) -> bool:
-        return True
+# Seen as a person sees it: the command run with its stderr on a terminal (a pseudo-terminal), in a
+# pipe, or quiet. A round of 300 records or more takes a second or more to score and write, and
+# gets a bar; a smaller one does not.
 
 
-@pytest.mark.parametrize(("terminal", "hidden", "shown"), [(True, False, True), (False, False, False), (True, True, False)])
-def test_progress_bar_only_on_a_terminal(monkeypatch, terminal, hidden, shown):
-    import io
+def _bodies(folder: Path, count: int) -> tuple[Path, Path]:
+    """A tiny-rubric round of `count` bodies (no answers), with a register that lists them."""
+    codes = [f"B{i:03d}" for i in range(count)]
+    rubric_path, evidence = write_round(folder, tiny_rubric(), [record(code) for code in codes])
+    (folder / "register.csv").write_text("code,name,short_name,region\n" + "".join(f"{c},Board {c},{c},North\n" for c in codes), "utf-8")
+    return rubric_path, evidence
+
+
+def _stderr_of_score(args: list[str], terminal: bool) -> str:
+    """What `scorecard score ARGS` writes to stderr, when stderr is a terminal or a pipe."""
+    import select
+    import subprocess
     import sys
 
-    from scorecard import cli_score as cli_module
+    command = [sys.executable, "-m", "scorecard", "score", *map(str, args)]
+    if not terminal:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120, check=True)
+        return done.stderr.decode()
+    master, slave = os.openpty()
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave) as process:
+        os.close(slave)
+        chunks = []
+        while select.select([master], [], [], 120)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the command has closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(master)
+        assert process.wait(timeout=120) == 0
+    return b"".join(chunks).decode(errors="replace")
 
-    stream = _Terminal() if terminal else io.StringIO()
-    monkeypatch.setattr(sys, "stderr", stream)
-    with cli_module._progress(4, hidden) as step:
-        for _ in range(4):
-            step()
-    assert ("Scoring" in stream.getvalue() and "4/4" in stream.getvalue()) is shown
-    assert bool(stream.getvalue()) is shown
+
+@pytest.fixture(scope="module")
+def large_round(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return _bodies(tmp_path_factory.mktemp("large"), 300)
 
 
-def test_a_large_round_shows_progress_on_a_terminal(run_line, tmp_path, monkeypatch):
-    from scorecard import cli_score as cli_module
+@pytest.mark.parametrize(("terminal", "quiet", "shown"), [(True, False, True), (False, False, False), (True, True, False)])
+def test_progress_bar_only_on_a_terminal(large_round, tmp_path, terminal, quiet, shown):
+    rubric_path, evidence = large_round
+    stderr = _stderr_of_score([evidence, "--rubric", rubric_path, "--out", tmp_path, "--format", "json", *(["-q"] if quiet else [])], terminal)
+    # 300 records + 1 format + writing
+    assert ("Scoring" in stderr and "302/302" in stderr) is shown, stderr
+    assert (tmp_path / "scorecard.json").is_file()
 
-    seen = []
-    real = cli_module._progress
 
-    def spy(steps, hidden):
-        seen.append((steps, hidden))
-        return real(steps, hidden)
-
-    monkeypatch.setattr(cli_module, "_progress", spy)
-    monkeypatch.setattr(cli_module, "PROGRESS_FROM", 5)
-    run_line(["score", *TINY_ARGS, "--out", tmp_path, "--format", "json"])
-    run_line(["score", *TINY_ARGS, "--out", tmp_path, "--format", "json", "-q"])
-    # 5 records + 1 format + writing; shown (unless quiet) because 5 records reach the threshold
-    assert seen == [(7, False), (7, True)]
+def test_a_round_of_fewer_than_300_records_shows_no_progress_bar(tmp_path):
+    rubric_path, evidence = _bodies(tmp_path / "round", 299)
+    stderr = _stderr_of_score([evidence, "--rubric", rubric_path, "--out", tmp_path / "out", "--format", "json"], terminal=True)
+    assert "Scoring" not in stderr and "/301" not in stderr, stderr
+    assert (tmp_path / "out" / "scorecard.json").is_file()

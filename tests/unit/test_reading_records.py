@@ -25,7 +25,7 @@ from scorecard.problems import InvalidInput
 from scorecard.rubric import load_rubric
 from scorecard.succession import for_round
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # One record for the tiny rubric, written out by hand so that a case can put any text where
 # NOTE (line 11) or VALUE (line 12) stands.

@@ -36,7 +36,7 @@ from scorecard.models.rubric import Rubric
 from scorecard.problems import InvalidInput
 from scorecard.rubric import rubric_schema
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
 
 # Keywords about a value rather than a shape: the schema's alone.

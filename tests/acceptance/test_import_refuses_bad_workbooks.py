@@ -1,5 +1,5 @@
 """`scorecard import` against broken and hostile workbooks, beyond the cases in
-test_selfassess.py: each is refused with exit 1 (2 for a usage error), a message naming the file
+test_self_assessment.py: each is refused with exit 1 (2 for a usage error), a message naming the file
 and the sheet!cell or part, no traceback, and no evidence file written.
 
 The bad workbooks are made here from a filled-in template rather than stored as binary files:
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_selfassess import RUBRIC, _rezip, fill, make_template, text
+from test_self_assessment import RUBRIC, _rezip, fill, make_template, text
 
 from scorecard import selfassess
 
@@ -27,7 +27,7 @@ PART = {"Instructions": "xl/worksheets/sheet1.xml", "Answers": "xl/worksheets/sh
 
 @pytest.fixture
 def filled(run_line, tmp_path) -> Path:
-    """A correctly filled-in workbook for BBB (it imports cleanly: test_selfassess checks that)."""
+    """A correctly filled-in workbook for BBB (it imports cleanly: test_self_assessment checks that)."""
     return fill(make_template(run_line, tmp_path), tmp_path / "filled.xlsx")
 
 

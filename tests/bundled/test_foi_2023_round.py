@@ -16,7 +16,7 @@ from scorecard.models.record import AnswerEntry
 from scorecard.models.rubric import ChoiceAnswer
 from scorecard.rubric import load_rubric
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ROUND_DIR = ROOT / "evidence" / "foi-2023"
 LOADED = load_rubric(ROOT / "rubrics" / "nhse-dfm-2023.yaml")
 RUBRIC = LOADED.rubric

@@ -1,6 +1,6 @@
 """The area overlay in the workbooks: the sheet of every area in scorecard.xlsx, each body's
 areas on its own workbook's first sheet, and `validate` and `rubric lint` checking the overlay
-files. (Hostile overlay text in the workbooks: test_areas.py's hostile-overlay test.)"""
+files. (Hostile overlay text in the workbooks: test_area_overlays.py's hostile-overlay test.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import TINY
-from test_areas import GOOD_AREAS, OVERLAYS, ROOT, tiny_with_overlay
+from test_area_overlays import GOOD_AREAS, OVERLAYS, ROOT, tiny_with_overlay
 
 BUNDLED_SECTIONS = 6
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_selfassess import EXPECTED, ROW, RUBRIC, fill, import_fails, make_template, text
+from test_self_assessment import EXPECTED, ROW, RUBRIC, fill, import_fails, make_template, text
 
 from scorecard.selfassess_read import MAX_PROBLEMS
 

@@ -18,7 +18,7 @@ from scorecard.evidence import load_round
 from scorecard.render import DEFAULT_FORMATS, render
 from scorecard.rubric import load_rubric
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RUBRIC = ROOT / "rubrics" / "scotland-pain-2022.yaml"
 REGISTER = ROOT / "rubrics" / "registers" / "nhs-scotland-health-boards.csv"
 ROUND = ROOT / "evidence" / "scotland-illustrative-2025"

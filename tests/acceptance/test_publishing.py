@@ -17,7 +17,7 @@ import pytest
 from conftest import TINY, record, tiny_rubric, write_round
 
 TINY_RUBRIC = TINY / "rubric.yaml"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Child processes run from tests/, so they import the installed package, as the suite does.
 HERE = Path(__file__).resolve().parent
 

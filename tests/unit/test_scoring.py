@@ -1,4 +1,5 @@
-"""The engine, answer type by answer type, on the tiny fixture rubric.
+"""The engine, answer type by answer type, on the tiny fixture rubric, built in memory
+(tests/in_memory.py): no files are written or read but the rubric's.
 
 Expected values are worked out by hand from the rubric's points and weights (see the comments),
 never by running the engine a second time.
@@ -11,7 +12,18 @@ import random
 from fractions import Fraction
 
 import pytest
-from conftest import criterion, organisation, record, tiny_rubric, write_round
+from in_memory import (
+    EVIDENCE_SHA256,
+    RUBRIC_SHA256,
+    criterion,
+    organisation,
+    record,
+    records,
+    register,
+    rubric as rubric_model,
+    score,
+    tiny_rubric,
+)
 
 from scorecard.render.json_ import dumps
 
@@ -22,8 +34,8 @@ from scorecard.render.json_ import dumps
     ("value", "points", "descriptor"),
     [("none", 0, "No service."), ("considering", 1, "Thinking about one."), ("service", 4, "A service exists.")],
 )
-def test_choice_earns_the_options_points(scored, value, points, descriptor):
-    result = criterion(scored([record("AAA", {"S1": value})]), "AAA", "S1")
+def test_choice_earns_the_options_points(value, points, descriptor):
+    result = criterion(score([record("AAA", {"S1": value})]), "AAA", "S1")
     assert (result.points, result.max_points, result.descriptor) == (points, 4, descriptor)
 
 
@@ -36,15 +48,15 @@ def test_choice_earns_the_options_points(scored, value, points, descriptor):
         (["black", "blue", "green", "red"], 2.0, "All kinds. (4 of 4: Red, Green, Blue, Black)"),
     ],
 )
-def test_multi_scores_by_coverage(scored, chosen, points, descriptor):
+def test_multi_scores_by_coverage(chosen, points, descriptor):
     # max_points 2 x chosen / 4 offered
-    result = criterion(scored([record("AAA", {"S2": chosen})]), "AAA", "S2")
+    result = criterion(score([record("AAA", {"S2": chosen})]), "AAA", "S2")
     assert (result.points, result.descriptor) == (points, descriptor)
 
 
 @pytest.mark.parametrize(("value", "points"), [(True, 1), (False, 0)])
-def test_boolean_earns_the_levels_points(scored, value, points):
-    result = criterion(scored([record("AAA", {"P1": value})]), "AAA", "P1")
+def test_boolean_earns_the_levels_points(value, points):
+    result = criterion(score([record("AAA", {"P1": value})]), "AAA", "P1")
     assert result.points == points
     assert result.value is value
 
@@ -59,30 +71,30 @@ def test_boolean_earns_the_levels_points(scored, value, points):
         (10.5, 0, "High."),
     ],
 )
-def test_number_in_bands(scored, value, points, descriptor):
-    result = criterion(scored([record("AAA", {"P2": value})]), "AAA", "P2")
+def test_number_in_bands(value, points, descriptor):
+    result = criterion(score([record("AAA", {"P2": value})]), "AAA", "P2")
     assert (result.points, result.descriptor) == (points, descriptor)
 
 
-def test_number_by_rank_shares_credit_between_ties(scored):
+def test_number_by_rank_shares_credit_between_ties():
     # P3 is higher-is-better, max 1 point:
     # points = (worse bodies + half the other bodies with the same value) / (bodies with a value - 1).
-    card = scored([record("AAA", {"P3": 10}), record("BBB", {"P3": 50}), record("CCC", {"P3": 50}), record("DDD", {"P3": 70})])
+    card = score([record("AAA", {"P3": 10}), record("BBB", {"P3": 50}), record("CCC", {"P3": 50}), record("DDD", {"P3": 70})])
     points = {code: criterion(card, code, "P3").points for code in ("AAA", "BBB", "CCC", "DDD")}
     assert points == {"AAA": 0.0, "BBB": 0.5, "CCC": 0.5, "DDD": 1.0}  # (1 + 1/2) / 3 for the tie
     assert criterion(card, "BBB", "P3").descriptor == "Ranked 2 of 4 (1 is best, tied)"
     assert criterion(card, "AAA", "P3").descriptor == "Ranked 4 of 4 (1 is best)"
 
 
-def test_rank_direction_lower_is_better(scored):
+def test_rank_direction_lower_is_better():
     rubric = tiny_rubric()
     rubric["sections"][1]["criteria"][2]["answer"]["direction"] = "lower-is-better"
-    card = scored([record("AAA", {"P3": 10}), record("BBB", {"P3": 70})], rubric)
+    card = score([record("AAA", {"P3": 10}), record("BBB", {"P3": 70})], rubric)
     assert (criterion(card, "AAA", "P3").points, criterion(card, "BBB", "P3").points) == (1.0, 0.0)
 
 
-def test_a_lone_value_ranks_first_with_full_credit(scored):
-    card = scored([record("AAA", {"P3": 10}), record("BBB", {"P1": True})])
+def test_a_lone_value_ranks_first_with_full_credit():
+    card = score([record("AAA", {"P3": 10}), record("BBB", {"P1": True})])
     assert criterion(card, "AAA", "P3").points == 1.0
     assert criterion(card, "BBB", "P3").outcome == "not-answered"
 
@@ -90,10 +102,10 @@ def test_a_lone_value_ranks_first_with_full_credit(scored):
 # ---------------------------------------------------------------- non-answers and sections
 
 
-def test_not_applicable_leaves_the_maximum_and_other_outcomes_earn_nothing(scored):
+def test_not_applicable_leaves_the_maximum_and_other_outcomes_earn_nothing():
     # services: S1 'considering' = 1/4 at weight 3; S2 not applicable -> services = 25%.
     # practice: P1 true = 1/1; P2 not held = 0/2; P3 not answered (no entry) = 0/1 -> 100/3 %.
-    card = scored(
+    card = score(
         [
             record(
                 "AAA",
@@ -121,17 +133,17 @@ def test_not_applicable_leaves_the_maximum_and_other_outcomes_earn_nothing(score
     assert body.percent == pytest.approx(float((2 * Fraction(25) + Fraction(100, 3)) / 3))
 
 
-def test_a_section_where_nothing_applies_is_left_out_of_the_overall(scored):
+def test_a_section_where_nothing_applies_is_left_out_of_the_overall():
     na = {"outcome": "not-applicable", "note": "n/a"}
-    card = scored([record("AAA", {"S1": "service", "S2": ["red", "green", "blue", "black"], "P1": na, "P2": na, "P3": na})])
+    card = score([record("AAA", {"S1": "service", "S2": ["red", "green", "blue", "black"], "P1": na, "P2": na, "P3": na})])
     body = organisation(card, "AAA")
     assert [s.percent for s in body.sections] == [100.0, None]
     assert body.percent == 100.0
 
 
-def test_a_flag_cap_lowers_a_section_and_says_which_flag(scored):
+def test_a_flag_cap_lowers_a_section_and_says_which_flag():
     # S1 service + P1 false raises no-policy-but-service, capping services at 50.
-    card = scored([record("AAA", {"S1": "service", "S2": ["red", "green", "blue", "black"], "P1": False})])
+    card = score([record("AAA", {"S1": "service", "S2": ["red", "green", "blue", "black"], "P1": False})])
     body = organisation(card, "AAA")
     services = body.sections[0]
     assert (services.percent, services.uncapped_percent, services.capped_by) == (50.0, 100.0, "no-policy-but-service")
@@ -139,18 +151,18 @@ def test_a_flag_cap_lowers_a_section_and_says_which_flag(scored):
     assert body.flags[0].caps == "services"
 
 
-def test_a_cap_never_raises_a_lower_percent(scored):
+def test_a_cap_never_raises_a_lower_percent():
     # S1 service (4/4, w3) + S2 nothing (0/2, w1) = 75%, capped to 50; with S2 N/A and S1 'none'... the
     # flag needs S1 service, so lower the section another way: S2 answered with nothing at weight 3.
     rubric = tiny_rubric()
     rubric["sections"][0]["criteria"][1]["weight"] = 9  # services = (3 x 1 + 9 x 0) / 12 = 25%
-    card = scored([record("AAA", {"S1": "service", "S2": [], "P1": False})], rubric)
+    card = score([record("AAA", {"S1": "service", "S2": [], "P1": False})], rubric)
     services = organisation(card, "AAA").sections[0]
     assert (services.percent, services.capped_by) == (25.0, None)
 
 
-def test_flag_conditions_with_not_and_contains_any(scored):
-    card = scored([record("AAA", {"S2": ["red"]}), record("BBB", {"S2": ["red", "blue"]})])
+def test_flag_conditions_with_not_and_contains_any():
+    card = score([record("AAA", {"S2": ["red"]}), record("BBB", {"S2": ["red", "blue"]})])
     assert [f.id for f in organisation(card, "AAA").flags] == ["red-only"]
     assert organisation(card, "BBB").flags == []
 
@@ -166,21 +178,19 @@ def _fifty_percent(code):
 
 
 @pytest.mark.parametrize(("bound", "band"), [(50, "upper"), (50.000001, "lower")])
-def test_band_boundary_is_inclusive(scored, bound, band):
+def test_band_boundary_is_inclusive(bound, band):
     rubric = tiny_rubric()
     rubric["bands"] = [
         {"id": "lower", "label": "Lower", "min_percent": 0, "colour": "#FFFFFF"},
         {"id": "upper", "label": "Upper", "min_percent": bound, "colour": "#000000"},
     ]
-    body = organisation(scored([_fifty_percent("AAA")], rubric), "AAA")
+    body = organisation(score([_fifty_percent("AAA")], rubric), "AAA")
     assert body.percent == 50.0
     assert body.band == band
 
 
 def test_band_comparison_is_exact_not_floating_point():
-    from scorecard.models.rubric import Rubric
-
-    rubric = Rubric.model_validate({**tiny_rubric(), "bands": [
+    rubric = rubric_model({**tiny_rubric(), "bands": [
         {"id": "lower", "label": "Lower", "min_percent": 0, "colour": "#FFFFFF"},
         {"id": "upper", "label": "Upper", "min_percent": 66.67, "colour": "#000000"},
     ]})
@@ -188,12 +198,12 @@ def test_band_comparison_is_exact_not_floating_point():
     assert rubric.band_for(Fraction(6667, 100)).id == "upper"
 
 
-def test_equal_percents_share_a_rank_and_the_next_is_skipped(scored):
-    card = scored([_fifty_percent("AAA"), _fifty_percent("BBB"), record("CCC", {"S1": "service"}), record("DDD", {"S1": "none"})])
+def test_equal_percents_share_a_rank_and_the_next_is_skipped():
+    card = score([_fifty_percent("AAA"), _fifty_percent("BBB"), record("CCC", {"S1": "service"}), record("DDD", {"S1": "none"})])
     ranks = {o.code: o.rank for o in card.organisations}
     # CCC: services = 4/4 x 3 / 4 = 75%, practice 0 -> 50%: a three-way tie at 50.
     assert ranks == {"AAA": 1, "BBB": 1, "CCC": 1, "DDD": 4}
-    card = scored([_fifty_percent("AAA"), _fifty_percent("BBB"), record("CCC", {"S1": "service", "P1": True}), record("DDD", {"S1": "none"})])
+    card = score([_fifty_percent("AAA"), _fifty_percent("BBB"), record("CCC", {"S1": "service", "P1": True}), record("DDD", {"S1": "none"})])
     ranks = {o.code: o.rank for o in card.organisations}
     assert ranks == {"CCC": 1, "AAA": 2, "BBB": 2, "DDD": 4}
     assert [o.code for o in card.organisations] == ["CCC", "AAA", "BBB", "DDD"]
@@ -202,8 +212,8 @@ def test_equal_percents_share_a_rank_and_the_next_is_skipped(scored):
 # ---------------------------------------------------------------- bodies that did not reply
 
 
-def test_refusals_and_silence_are_reported_never_scored_as_zero(scored):
-    card = scored([record("AAA", {"S1": "none"}), record("BBB", response="refused"), record("CCC", response="no-reply")])
+def test_refusals_and_silence_are_reported_never_scored_as_zero():
+    card = score([record("AAA", {"S1": "none"}), record("BBB", response="refused"), record("CCC", response="no-reply")])
     refused, silent = organisation(card, "BBB"), organisation(card, "CCC")
     for body in (refused, silent):
         assert (body.percent, body.band, body.rank, body.criteria, body.categories) == (None, None, None, [], [])
@@ -216,8 +226,8 @@ def test_refusals_and_silence_are_reported_never_scored_as_zero(scored):
     assert {c.id: (c.count, c.of) for c in summary.categories}["has-service"] == (0, 1)
 
 
-def test_summary_counts_overlapping_categories_and_the_median(scored):
-    card = scored(
+def test_summary_counts_overlapping_categories_and_the_median():
+    card = score(
         [
             record("AAA", {"S1": "service", "P2": 12}),  # has-service, high-rate
             record("BBB", {"S1": "considering", "P2": {"outcome": "not-held", "note": "x"}}),  # considering, no-data
@@ -231,27 +241,23 @@ def test_summary_counts_overlapping_categories_and_the_median(scored):
     assert card.summary.median_percent == pytest.approx(percents[1])
 
 
-def test_the_order_of_records_changes_no_byte(tmp_path):
-    from scorecard.engine import Provenance, score
-    from scorecard.evidence import load_round
-    from scorecard.rubric import load_rubric
+def test_the_order_of_records_changes_no_byte():
+    from scorecard.engine import Provenance, score as score_records
 
-    rubric_path, evidence = write_round(
-        tmp_path,
-        tiny_rubric(),
+    model = rubric_model()
+    loaded = records(
         [
             record("AAA", {"S1": "service", "P3": 20}),
             record("BBB", {"S2": ["red"], "P3": 40}),
             record("CCC", {"P1": True, "P3": 40}),
             record("DDD", response="refused"),
         ],
+        model,
     )
-    loaded = load_rubric(rubric_path)
-    records = load_round([evidence], loaded).records
-    provenance = Provenance("r" * 64, "e" * 64)
-    first = dumps(score(loaded.rubric, records, loaded.register, provenance))
+    provenance = Provenance(RUBRIC_SHA256, EVIDENCE_SHA256)
+    first = dumps(score_records(model, loaded, register(), provenance))
     for seed in range(5):
-        shuffled = records[:]
+        shuffled = loaded[:]
         random.Random(seed).shuffle(shuffled)
-        assert dumps(score(loaded.rubric, shuffled, loaded.register, provenance)) == first
+        assert dumps(score_records(model, shuffled, register(), provenance)) == first
     assert json.loads(first)["organisations"][0]["code"] == "AAA"

@@ -1,15 +1,15 @@
 """scorecard.xlsx, scorecard.csv and the per-body workbooks, read back with openpyxl (the printed
-workbooks, read by LibreOffice, are tested in test_printed.py)."""
+workbooks, read by LibreOffice, are tested in test_printed_workbooks.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
+import in_memory
 import openpyxl
 import pytest
 from conftest import TINY
@@ -17,6 +17,7 @@ from conftest import TINY
 from scorecard.engine import FORMULA_IN_WORDS, Provenance, score
 from scorecard.evidence import load_round
 from scorecard.models.rubric import Rubric
+from scorecard.register import Register
 from scorecard.render import excel
 from scorecard.render.csv_ import EVIDENCE_COLUMNS
 from scorecard.render.xlsx_book import Book, Styled, sheet_title
@@ -43,33 +44,29 @@ def tiny_book(tiny) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(dict(excel.render(*tiny))["scorecard.xlsx"]))
 
 
+def hostile_round() -> tuple[list[dict], dict, Register]:
+    """The tiny round as data, with formula-like text in the register, the rubric and the
+    evidence, and section titles that are not legal sheet titles: (records, rubric, register)."""
+    rubric = in_memory.tiny_rubric()
+    rubric["sections"][0]["title"] = "Services: [draft] a/b*?\\\\ and a long tail of words"
+    rubric["sections"][1]["title"] = "Services: [draft] a/b*?\\\\ and a long tail too"
+    s1 = rubric["sections"][0]["criteria"][0]
+    s1["question"] = HOSTILE[6]
+    next(o for o in s1["answer"]["options"] if o["value"] == "service")["descriptor"] = "@A service exists."
+    bodies = [("AAA", "=Alpha Board", "Alpha", "-North"), *in_memory.TINY_BODIES[1:]]
+    records = in_memory.tiny_records()
+    for data, (note, title) in zip(records, ((HOSTILE[0], HOSTILE[1]), (HOSTILE[2], HOSTILE[3]), (HOSTILE[4], HOSTILE[5])), strict=False):
+        data["sources"][0]["title"] = title
+        # the first answer taken from the document without a note of its own gets the hostile one
+        next(entry for entry in data["answers"].values() if entry.get("source") == "doc" and "note" not in entry)["note"] = note
+    return records, rubric, in_memory.register(bodies)
+
+
 @pytest.fixture
-def hostile(tmp_path) -> tuple[Scorecard, Rubric]:
-    """The tiny round with formula-like text in the register, the rubric and the evidence, and
-    section titles that are not legal sheet titles."""
-    folder = tmp_path / "hostile"
-    shutil.copytree(TINY, folder)
-    rubric = (folder / "rubric.yaml").read_text()
-    rubric = rubric.replace("title: Services", "title: 'Services: [draft] a/b*?\\\\ and a long tail of words'")
-    rubric = rubric.replace("title: Practice", "title: 'Services: [draft] a/b*?\\\\ and a long tail too'")
-    rubric = rubric.replace("question: Is there a service?", f"question: '{HOSTILE[6]}'")
-    rubric = rubric.replace("descriptor: A service exists.", "descriptor: '@A service exists.'")
-    (folder / "rubric.yaml").write_text(rubric)
-    register = (folder / "register.csv").read_text().replace("Alpha Board", "=Alpha Board").replace(",North", ",-North", 1)
-    (folder / "register.csv").write_text(register)
-    for code, note, title in (("AAA", HOSTILE[0], HOSTILE[1]), ("BBB", HOSTILE[2], HOSTILE[3]), ("CCC", HOSTILE[4], HOSTILE[5])):
-        path = folder / "evidence" / f"{code}.json"
-        text = path.read_text()
-        text = text.replace(f'"{code} document"', _json(title))
-        text = text.replace('"source": "doc"\n    }', f'"source": "doc", "note": {_json(note)}\n    }}', 1)
-        path.write_text(text)
-    return scored(folder / "rubric.yaml", folder / "evidence")
-
-
-def _json(text: str) -> str:
-    import json
-
-    return json.dumps(text)
+def hostile() -> tuple[Scorecard, Rubric]:
+    """hostile_round(), scored in memory."""
+    records, rubric, register = hostile_round()
+    return in_memory.score(records, rubric, register, in_memory.tiny_round_info()), in_memory.rubric(rubric)
 
 
 def cells(ws) -> list[list[object]]:
@@ -280,7 +277,7 @@ def test_text_that_looks_like_markup_or_escapes_reads_back_as_typed(stream):
     got = [ws.cell(row=r, column=1).value for r in range(1, len(values) + 1)]
     # openpyxl undoes the _xHHHH_ escape in shared strings but not in the inline strings of a
     # streamed sheet, where it reads the escaped form Excel and LibreOffice show as typed
-    # (test_printed reads it with LibreOffice).
+    # (test_printed_workbooks reads it with LibreOffice).
     escaped = "_x0041_ stays" if not stream else "_x005F_x0041_ stays"
     assert got == [values[0], escaped, *values[2:4], "bell\ufffd and nul\ufffd", "tab\tin"]
 
@@ -338,13 +335,11 @@ def test_sheet_title_rules():
     assert sheet_title("  ", []) == "Sheet"
 
 
-def test_section_tabs_use_the_short_title(tmp_path):
-    folder = tmp_path / "short"
-    shutil.copytree(TINY, folder)
-    rubric = (folder / "rubric.yaml").read_text().replace(
-        "title: Services\n", "title: Services for people on these medicines, in full\n    short_title: Services in short\n", 1)
-    (folder / "rubric.yaml").write_text(rubric)
-    book = openpyxl.load_workbook(io.BytesIO(dict(excel.render(*scored(folder / "rubric.yaml", folder / "evidence")))["scorecard.xlsx"]))
+def test_section_tabs_use_the_short_title():
+    rubric = in_memory.tiny_rubric()
+    rubric["sections"][0].update(title="Services for people on these medicines, in full", short_title="Services in short")
+    card = in_memory.score(in_memory.tiny_records(), rubric, info=in_memory.tiny_round_info())
+    book = openpyxl.load_workbook(io.BytesIO(dict(excel.render(card, in_memory.rubric(rubric)))["scorecard.xlsx"]))
     assert book.sheetnames[2] == "Services in short"
     assert book["Services in short"]["A1"].value == "Services for people on these medicines, in full"
 
@@ -416,8 +411,8 @@ def test_score_writes_xlsx_csv_and_per_body_books(run_line, tmp_path):
 
 RENDER_AND_HASH = """
 import hashlib, sys
-sys.path.insert(0, sys.argv[1])
-from test_excel import TINY, excel, scored
+sys.path[:0] = sys.argv[1:]
+from test_spreadsheets import TINY, excel, scored
 files = {**dict(excel.render(*scored(TINY / "rubric.yaml", TINY / "evidence"))),
          **dict(excel.render_per_organisation(*scored(TINY / "rubric.yaml", TINY / "evidence")))}
 print(hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest())
@@ -431,7 +426,7 @@ def test_bytes_do_not_depend_on_the_hash_seed():
 
     digests = set()
     for seed in ("1", "2"):
-        run = subprocess.run([sys.executable, "-c", RENDER_AND_HASH, str(Path(__file__).parent)],
+        run = subprocess.run([sys.executable, "-c", RENDER_AND_HASH, str(Path(__file__).parent), str(Path(__file__).parents[1])],
                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
         digests.add(run.stdout.strip())
     assert len(digests) == 1

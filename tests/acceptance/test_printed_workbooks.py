@@ -19,9 +19,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_selfassess import EXPECTED, RUBRIC, fill, make_template
+from test_self_assessment import EXPECTED, RUBRIC, fill, make_template
 
-KEPT = Path(__file__).parent / "printed"
+KEPT = Path(__file__).parents[1] / "printed"
 PAGE_LIMIT = 120  # the whole bundled scorecard.xlsx, as README states
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
 _PAGE = re.compile(r"<page [^>]*>(.*?)</page>", re.S)
@@ -208,7 +208,7 @@ def test_every_constituency_name_on_the_area_sheet_prints_whole(printed):
         assert not overlaps, overlaps
         assert {"Share", "Band", "Estimated"} <= {w.text for w in page if abs(w.y - mp.y) < 2}
     column = re.sub(r"-\s+", "-", column)
-    with open(Path(__file__).parent.parent / "rubrics" / "registers" / "overlays" / "icbs-2022" / "areas.csv", newline="", encoding="utf-8") as f:
+    with open(Path(__file__).parents[2] / "rubrics" / "registers" / "overlays" / "icbs-2022" / "areas.csv", newline="", encoding="utf-8") as f:
         names = {row["area_name"] for row in csv_module.DictReader(f)}
     assert len(names) == 543
     missing = [n for n in sorted(names) if n not in column]

@@ -26,10 +26,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import hypothesis.strategies as st
+import in_memory
 import openpyxl
 import pytest
-from conftest import record, score_round, tiny_rubric, write_round
+from conftest import score_round, write_round
 from hypothesis import HealthCheck, Phase, given, settings
+from in_memory import record, tiny_rubric
 
 # ---------------------------------------------------------------- the payloads
 
@@ -462,20 +464,16 @@ def test_a_non_http_url_is_rejected_at_validation(run_line, tmp_path, bad_url):
 
 
 @pytest.mark.parametrize("bad_url", BAD_URLS)
-def test_renderers_link_only_http_even_when_handed_other_urls(tmp_path, bad_url):
-    """The renderers' own filter, tested without the schema in front of it: a Scorecard built in
-    code with hostile URLs in its sources."""
+def test_renderers_link_only_http_even_when_handed_other_urls(bad_url):
+    """The renderers' own filter, tested without the schema in front of it: a Scorecard scored in
+    memory, then given hostile URLs in its sources."""
     from scorecard.models.record import Source
     from scorecard.render import render
-    from scorecard.rubric import load_rubric
 
-    texts = {f: f"plain {f}" for f in FIELDS}
-    rubric_path, evidence = hostile_round(tmp_path, texts)
-    scorecard = score_round(rubric_path, evidence)
+    scorecard = in_memory.score([record("AAA", {"S1": "service", "P1": False}), record("BBB", {"S1": "none"}), record(REFUSED, response="refused")])
     source = Source(id="doc", title="The source", date="2024-01-15", url=bad_url)
     organisations = [o.model_copy(update={"sources": [source]}) for o in scorecard.organisations]
-    files = render(["html", "xlsx", "xlsx-per-organisation"], scorecard.model_copy(update={"organisations": organisations}),
-                   load_rubric(rubric_path).rubric)
+    files = render(["html", "xlsx", "xlsx-per-organisation"], scorecard.model_copy(update={"organisations": organisations}), in_memory.rubric())
 
     page = audit_page("site/AAA.html", files["site/AAA.html"])  # asserts every link is internal or http(s)
     assert bad_url.strip() in "\n".join(page.text), "the address is still shown, as text"

@@ -18,7 +18,7 @@ from markupsafe import escape
 from scorecard.areas import load_overlay, overlay_folder
 from scorecard.register import load_register
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REGISTERS = ROOT / "rubrics" / "registers"
 OVERLAYS = REGISTERS / "overlays"
 
@@ -346,7 +346,7 @@ def test_sheet_rows_with_an_overlay(tmp_path):
 
 
 def test_pages_with_the_overlay_stay_self_contained_with_unique_ids(foi_2023):
-    from test_html import Page
+    from test_site_pages import Page
 
     site = foi_2023 / "site"
     local = {p.name for p in site.iterdir()}

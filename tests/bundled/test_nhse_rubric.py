@@ -17,7 +17,7 @@ from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, Mult
 from scorecard.result import OrganisationResult
 from scorecard.rubric import load_rubric
 
-RUBRIC_PATH = Path(__file__).resolve().parent.parent / "rubrics" / "nhse-dfm-2023.yaml"
+RUBRIC_PATH = Path(__file__).resolve().parents[2] / "rubrics" / "nhse-dfm-2023.yaml"
 LOADED = load_rubric(RUBRIC_PATH)
 RUBRIC = LOADED.rubric
 CRITERIA = [c for s in RUBRIC.sections for c in s.criteria]

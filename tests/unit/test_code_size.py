@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "scorecard"
 LIMIT = 60
 # Long today and being split under issue 17 by the engineer who owns the file; an entry leaves

@@ -11,8 +11,10 @@ import typing as t
 from html.parser import HTMLParser
 from pathlib import Path
 
+import in_memory
 import pytest
-from conftest import TINY, record, score_round, tiny_rubric, write_round
+from conftest import TINY, score_round
+from in_memory import record
 
 from scorecard.problems import InvalidInput
 from scorecard.render.html import page_names, render
@@ -149,13 +151,11 @@ def test_methodology_is_generated_from_the_rubric(tiny_site: dict[str, bytes]) -
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def hostile_site(tmp_path: Path) -> dict[str, bytes]:
-    """A site whose evidence text is markup and whose sources carry non-http URLs. The evidence
-    schema already refuses such URLs, so they are put into the scored result directly: the
-    renderer must not rely on the schema."""
-    records = [record("AAA", {**ALL_ANSWERS, "S1": {"value": "service", "source": "doc", "note": HOSTILE}})]
-    rubric_path, evidence = write_round(tmp_path, tiny_rubric(), records)
-    scorecard = score_round(rubric_path, evidence)
+def hostile_site() -> dict[str, bytes]:
+    """A site whose evidence text is markup and whose sources carry non-http URLs, scored in
+    memory. The evidence schema already refuses such URLs, so they are put into the scored result
+    directly: the renderer must not rely on the schema."""
+    scorecard = in_memory.score([record("AAA", {**ALL_ANSWERS, "S1": {"value": "service", "source": "doc", "note": HOSTILE}})])
     body = scorecard.organisations[0]
     sources = [
         body.sources[0].model_copy(update={"title": HOSTILE, "url": "javascript:alert(1)"}),
@@ -164,11 +164,11 @@ def hostile_site(tmp_path: Path) -> dict[str, bytes]:
     ]
     body = body.model_copy(update={"sources": sources, "name": HOSTILE, "short_name": HOSTILE, "region": '"><b>'})
     scorecard = scorecard.model_copy(update={"organisations": [body]})
-    return render(scorecard, load_rubric(rubric_path).rubric)
+    return render(scorecard, in_memory.rubric())
 
 
-def test_evidence_text_is_escaped_and_only_http_urls_become_links(tmp_path: Path) -> None:
-    site = hostile_site(tmp_path)
+def test_evidence_text_is_escaped_and_only_http_urls_become_links() -> None:
+    site = hostile_site()
     for name in ("site/AAA.html", "site/index.html"):
         page = site[name].decode()
         assert "<script>alert" not in page and "<img" not in page and '"><b>' not in page, name
@@ -224,11 +224,20 @@ def test_codes_differing_only_in_case_are_refused() -> None:
         page_names(scorecard.model_copy(update={"organisations": organisations}), "register.csv")
 
 
+def _luminance(colour: str) -> float:
+    """Relative luminance as WCAG 2 defines it (an oracle of the test's own, not the renderer's)."""
+
+    def channel(pair: str) -> float:
+        c = int(pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 def test_band_text_contrasts_with_its_fill() -> None:
     def ratio(a: str, b: str) -> float:
-        from scorecard.render.html_view import _relative_luminance
-
-        hi, lo = sorted((_relative_luminance(a), _relative_luminance(b)), reverse=True)
+        hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
         return (hi + 0.05) / (lo + 0.05)
 
     for fill in ("#F4CCCC", "#FFE599", "#B6D7A8", "#003366", "#B91C1C", "#777777", "#000000", "#FFFFFF"):
@@ -244,9 +253,9 @@ def test_band_colours_become_classes_in_the_stylesheet(tiny_site: dict[str, byte
 
 RENDER_AND_HASH = """
 import hashlib, sys
-sys.path.insert(0, sys.argv[1])
+sys.path[:0] = sys.argv[1:]
 from conftest import TINY
-from test_html import site_of
+from test_site_pages import site_of
 site = site_of(TINY / "rubric.yaml", TINY / "evidence")
 print(hashlib.sha256(repr(sorted(site.items())).encode()).hexdigest())
 """
@@ -258,7 +267,7 @@ def test_same_input_gives_byte_identical_site(tiny_site: dict[str, bytes]) -> No
     digests = set()
     for seed in ("1", "2", "3"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        run = subprocess.run([sys.executable, "-c", RENDER_AND_HASH, str(Path(__file__).parent)],
+        run = subprocess.run([sys.executable, "-c", RENDER_AND_HASH, str(Path(__file__).parent), str(Path(__file__).parents[1])],
                              capture_output=True, text=True, env=env, check=True)
         digests.add(run.stdout.strip())
     assert len(digests) == 1
@@ -283,7 +292,7 @@ def test_methodology_says_when_nobody_has_checked_the_rubric():
 
     loaded = load_rubric(find_rubric("scotland-pain-2022"))
     assert loaded.rubric.governance.checked_by == ()
-    card = score_round(loaded.path, Path(__file__).parent.parent / "evidence" / "scotland-illustrative-2025")
+    card = score_round(loaded.path, Path(__file__).parents[2] / "evidence" / "scotland-illustrative-2025")
     page = render(card, loaded.rubric)["site/methodology.html"].decode()
     assert "Not yet checked by anyone but its authors." in page
     assert "Checked by" not in page

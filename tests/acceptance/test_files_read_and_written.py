@@ -1,5 +1,6 @@
-"""Trust under attack (issue 14): read only what the user named, echo input escaped and short,
-never write into an input, and refuse what is not a record as well as what is a bad one.
+"""What scorecard reads and writes, under attack (issue 14): it reads only what the user named,
+never writes into an input, and refuses what is not a record as well as what is a bad one. (Input
+echoed back escaped and short: test_input_echoed_safely.py.)
 
 Each test here failed on the code before the fix it names.
 """
@@ -18,7 +19,7 @@ import pytest
 from conftest import TINY, record, tiny_rubric, write_round
 
 TINY_RUBRIC = TINY / "rubric.yaml"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _round(folder: Path, records: list[dict]) -> Path:
@@ -90,44 +91,6 @@ def test_a_bundled_rubric_is_still_found_by_its_id():
     for hostile in ("/etc/passwd", "../rubrics/nhse-dfm-2023", "nhse-dfm-2023\n", "", "rubrics/nhse-dfm-2023.yaml", None, 7):
         assert find_rubric(hostile) is None, hostile  # type: ignore[arg-type]
     assert find_rubric_option(str(TINY_RUBRIC)) == TINY_RUBRIC
-
-
-# ---------------------------------------------------------------- 2. input shown escaped, one line
-
-
-def test_terminal_escapes_in_a_code_never_reach_the_terminal(run_line, tmp_path):
-    code = "\x1b]0;pwned\x07"
-    evidence = tmp_path / "round"
-    evidence.mkdir()
-    for name in ("one.json", "two.json"):
-        (evidence / name).write_text(json.dumps(record(code)), "utf-8")
-    result = run_line(["validate", evidence, "--rubric", TINY_RUBRIC], expect=1)
-    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
-    assert "\\x1b]0;pwned\\x07 already has a record in this round" in result.stderr
-    assert all(line.startswith(str(evidence)) for line in result.stderr.splitlines()[:-1]), result.stderr
-
-
-def test_a_file_name_with_a_newline_stays_on_one_line(run_line, tmp_path):
-    evidence = tmp_path / "round"
-    evidence.mkdir()
-    (evidence / "bad\nname.json").write_text("{", "utf-8")
-    result = run_line(["validate", evidence, "--rubric", TINY_RUBRIC], expect=1)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 2, lines  # the problem and the count
-    assert lines[0].startswith(f"{evidence}/bad\\nname.json:1: /: is not valid JSON"), lines
-
-
-@pytest.mark.parametrize("value", ["\x1b[2J\x1b[31mred", "two\nlines", "\u202eevil", "\x9b31m"])
-def test_every_quoted_value_is_escaped(value):
-    from scorecard.quoting import quote, shown
-
-    for text in (quote(value), shown(value)):
-        assert text.isprintable() and "\n" not in text, text
-
-
-def test_usage_errors_show_options_escaped(run_line, tmp_path):
-    result = run_line(["validate", TINY / "evidence", "--rubric", "\x1b[31mnope\nsecond"], expect=2)
-    assert "\x1b" not in result.stderr and "\\x1b[31mnope\\nsecond" in result.stderr
 
 
 # ---------------------------------------------------------------- 3. never write into an input
@@ -221,36 +184,6 @@ def test_a_folder_named_like_a_record_is_refused(run_line, tmp_path):
     assert f"{evidence / 'ZZZ.json'}: /: is a folder" in result.stderr
 
 
-# ---------------------------------------------------------------- 14. huge values quoted short
-
-
-def test_a_huge_note_is_quoted_short_with_the_limit(run_line, tmp_path):
-    data = record("AAA", {"S1": {"value": "service", "source": "doc", "note": "N" * 1_000_000}})
-    evidence = _round(tmp_path / "round", [data])
-    result = run_line(["validate", evidence, "--rubric", TINY_RUBRIC], expect=1)
-    (line,) = [line for line in result.stderr.splitlines() if "/answers/S1/note" in line]
-    assert len(line) < 400, len(line)
-    assert "... (1,000,000 characters) is too long: the limit is 20,000 characters" in line
-
-
-def test_a_huge_rubric_title_is_quoted_short(run_line, tmp_path):
-    text = TINY_RUBRIC.read_text("utf-8").replace("title: Tiny test rubric", "title: " + "T" * 1_500_000, 1)
-    shutil.copy(TINY / "register.csv", tmp_path / "register.csv")
-    (tmp_path / "rubric.yaml").write_text(text, "utf-8")
-    result = run_line(["rubric", "lint", tmp_path / "rubric.yaml"], expect=1)
-    assert max(len(line) for line in result.stderr.splitlines()) < 400
-    assert "the limit is 20,000" in result.stderr
-
-
-def test_a_huge_unknown_key_is_quoted_short(run_line, tmp_path):
-    data = record("AAA")
-    data["K" * 100_000] = 1
-    evidence = _round(tmp_path / "round", [data])
-    result = run_line(["validate", evidence, "--rubric", TINY_RUBRIC], expect=1)
-    assert max(len(line) for line in result.stderr.splitlines()) < 1_300
-    assert "(100,000 characters)" in result.stderr
-
-
 # ---------------------------------------------------------------- 16. links and file names
 
 
@@ -277,17 +210,6 @@ def test_a_record_must_be_named_after_its_body(run_line, tmp_path):
     (evidence / "Alpha.json").write_text(json.dumps(record("AAA")), "utf-8")
     result = run_line(["validate", evidence, "--rubric", TINY_RUBRIC], expect=1)
     assert f"{evidence / 'Alpha.json'}: /organisation: the record of 'AAA' must be named AAA.json, not Alpha.json" in result.stderr
-
-
-def test_problems_as_json_stay_inert_on_a_terminal(run_line, tmp_path):
-    code = "\x9b31m\u202eAAA"  # a C1 control and a bidirectional override, which JSON leaves raw
-    evidence = _round(tmp_path / "round", [])
-    (evidence / f"{code}.json").write_text(json.dumps(record(code)), "utf-8")
-    result = run_line(["--output-format", "json", "validate", evidence, "--rubric", TINY_RUBRIC], expect=1)
-    assert "\x9b" not in result.stdout and "\u202e" not in result.stdout
-    problems = json.loads(result.stdout)["problems"]
-    assert {p["file"] for p in problems} == {str(evidence / f"{code}.json")}  # the same data to a JSON reader
-    assert any("\\x9b31m\\u202eAAA" in p["message"] for p in problems), problems
 
 
 def test_a_round_folder_names_its_rubric_by_id_never_by_path(run_line, tmp_path):
