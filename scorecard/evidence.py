@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard import collector
 from scorecard.loaders import MAX_EVIDENCE_BYTES, check_depth, parse_json, read_bytes
-from scorecard.problems import InvalidInput, Problem, pointer
+from scorecard.problem_codes import schema_code
+from scorecard.problems import Finding, InvalidInput, Problem, pointer
 from scorecard.quoting import listed, quote, shown
 from scorecard.resources import data_dir
 from scorecard.rubric import (
@@ -264,18 +265,19 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
         # Which body a file is about is checked even when the rest of it is broken, so that a
         # duplicate or unknown body is reported in the same run as everything else.
         code = document.get("organisation") if isinstance(document, dict) else None
-        found: list[tuple[str, str]] = []
+        found: list[Finding] = []
         if isinstance(code, str):
             if code not in loaded.register:
-                found.append(("/organisation", f"{quote(code)} is not in the register {quote(loaded.register.name)}"))
+                found.append(Finding("unknown-body", "/organisation", f"{quote(code)} is not in the register {quote(loaded.register.name)}"))
             if code in origin:
-                found.append(("/organisation", f"{shown(code, 64)} already has a record in this round ({shown(origin[code])})"))
+                found.append(Finding("duplicate-body", "/organisation", f"{shown(code, 64)} already has a record in this round ({shown(origin[code])})"))
             elif path.parent in folders and path.name != f"{code}{RECORD_SUFFIX}" and code in loaded.register:
                 # The file name is what people see and what the hash lists: it must say whose it is.
-                found.append(("/organisation", f"the record of {quote(code)} must be named {shown(code)}{RECORD_SUFFIX}, not {shown(path.name)}"))
+                found.append(Finding("misnamed-record", "/organisation",
+                                     f"the record of {quote(code)} must be named {shown(code)}{RECORD_SUFFIX}, not {shown(path.name)}"))
             origin.setdefault(code, name)
         errors = [] if valid else validator.errors(document)
-        found.extend((pointer(e.absolute_path), _message(e, rubric)) for e in errors)
+        found.extend(Finding(schema_code(e), pointer(e.absolute_path), _message(e, rubric)) for e in errors)
         if not errors:
             # Built from the bytes, not from `document`: pydantic's own JSON reader shares one
             # copy of each short string (criterion ids, option values, source ids, outcomes)
@@ -287,13 +289,13 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
             found.extend(_record_problems(record))
             if not found:
                 records.append(record)
-        problems.extend(Problem(name, where, message) for where, message in found)
+        problems.extend(Problem(name, where, message, code=code) for code, where, message in found)
 
     rounds = sorted({r.round for r in records})
     if len(rounds) > 1:
         first = {r.round: origin[r.organisation] for r in reversed(records)}
         detail = "; ".join(f"{rnd} (e.g. {first[rnd]})" for rnd in rounds)
-        problems.append(Problem(str(paths[0]), "/round", f"records from more than one round: {detail}; score one round at a time"))
+        problems.append(Problem(str(paths[0]), "/round", f"records from more than one round: {detail}; score one round at a time", code="mixed-rounds"))
 
     info: RoundInfo | None = None
     if round_file is not None:
@@ -302,16 +304,17 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
             document = parse_json(data, str(round_file))
             digests[round_file.name] = hashlib.sha256(data).hexdigest()
             errors = list(_validator(_schema_file("round.schema.json")).iter_errors(document))
-            problems.extend(Problem(str(round_file), pointer(e.absolute_path), _message(e, rubric)) for e in errors)
+            problems.extend(Problem(str(round_file), pointer(e.absolute_path), _message(e, rubric), code=schema_code(e)) for e in errors)
             if not errors:
                 info = RoundInfo.model_validate(document)
                 if rounds and info.round not in rounds:
-                    problems.append(Problem(str(round_file), "/round", f"round.json is for {info.round!r}, the records for {rounds[0]!r}"))
+                    problems.append(Problem(str(round_file), "/round", f"round.json is for {info.round!r}, the records for {rounds[0]!r}", code="mixed-rounds"))
                 categories = {c.id for c in rubric.categories}
                 for i, item in enumerate(info.published):
                     if item.category not in categories:
-                        problems.append(Problem(str(round_file), f"/published/{i}/category", f"the rubric has no category {item.category!r}"))
-                problems.extend(Problem(str(round_file), where, what) for where, what in round_checks(info, rubric, records))
+                        problems.append(Problem(str(round_file), f"/published/{i}/category", f"the rubric has no category {item.category!r}",
+                                                code="unknown-category"))
+                problems.extend(Problem(str(round_file), where, what, code=code) for code, where, what in round_checks(info, rubric, records))
         except InvalidInput as error:
             problems.extend(error.problems)
 
@@ -321,35 +324,38 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
     return Round(records, info, evidence_sha256(digests), origin)
 
 
-def _record_problems(record: Record) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _record_problems(record: Record) -> list[Finding]:
+    out: list[Finding] = []
     source_ids: set[str] = set()
     for i, source in enumerate(record.sources):
         if source.id in source_ids:
-            out.append((f"/sources/{i}/id", f"source id {source.id!r} is listed twice"))
+            out.append(Finding("duplicate-id", f"/sources/{i}/id", f"source id {source.id!r} is listed twice"))
         source_ids.add(source.id)
     for criterion_id, entry in record.answers.items():
         if entry.source is not None and entry.source not in source_ids:
             listed = ", ".join(sorted(source_ids)) or "none"
-            out.append((f"/answers/{pointer([criterion_id])[1:]}/source", f"source {entry.source!r} is not listed in sources (listed: {listed})"))
+            out.append(Finding("unknown-source", f"/answers/{pointer([criterion_id])[1:]}/source",
+                               f"source {entry.source!r} is not listed in sources (listed: {listed})"))
     if record.reply is not None:
         out.extend(_reply_problems(record, source_ids))
     return out
 
 
-def _reply_problems(record: Record, source_ids: set[str]) -> list[tuple[str, str]]:
+def _reply_problems(record: Record, source_ids: set[str]) -> list[Finding]:
     reply = t.cast(Reply, record.reply)
     listed = ", ".join(sorted(source_ids)) or "none"
-    out: list[tuple[str, str]] = []
+    out: list[Finding] = []
     if reply.source is not None and reply.source not in source_ids:
-        out.append(("/reply/source", f"source {reply.source!r} is not listed in sources (listed: {listed})"))
+        out.append(Finding("unknown-source", "/reply/source", f"source {reply.source!r} is not listed in sources (listed: {listed})"))
     if reply.previous_answers and not reply.revised:
-        out.append(("/reply/previous_answers", "previous answers are kept only when the assessor revised answers; set revised to true or remove them"))
+        out.append(Finding("needless-previous-answer", "/reply/previous_answers",
+                           "previous answers are kept only when the assessor revised answers; set revised to true or remove them"))
     for criterion_id, entry in reply.previous_answers.items():
         where = f"/reply/previous_answers/{pointer([criterion_id])[1:]}"
         if entry.source is not None and entry.source not in source_ids:
-            out.append((f"{where}/source", f"source {entry.source!r} is not listed in sources (listed: {listed})"))
+            out.append(Finding("unknown-source", f"{where}/source", f"source {entry.source!r} is not listed in sources (listed: {listed})"))
         current = record.answers.get(criterion_id, AnswerEntry(outcome="not-answered"))
         if (entry.value, entry.outcome) == (current.value, current.outcome):
-            out.append((where, f"the answer to {criterion_id} before the revision is the same as now; keep only answers the revision changed"))
+            out.append(Finding("needless-previous-answer", where,
+                               f"the answer to {criterion_id} before the revision is the same as now; keep only answers the revision changed"))
     return out
