@@ -45,8 +45,8 @@ def _codes_in_source() -> dict[str, list[str]]:
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 arguments = node.args
                 positional = arguments.posonlyargs + arguments.args
-                pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
-                pairs += [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+                pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults, strict=True))
+                pairs += [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True) if d is not None]
                 values += [default for arg, default in pairs if arg.arg == "code"]
             for value in values:
                 if isinstance(value, ast.IfExp):  # code="a" if ... else "b"
