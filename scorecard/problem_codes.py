@@ -147,6 +147,11 @@ def schema_code(error: jsonschema.ValidationError) -> str:
         return "answers-without-reply"
     if error.validator == "oneOf" and "condition" in str(error.schema):
         return "bad-condition"
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator in ("format", "pattern") and schema.get("format") == "date":
+        return "not-a-date"
+    if error.validator in ("format", "pattern") and (schema.get("format") == "uri" or str(schema.get("pattern", "")).startswith("^https?://")):
+        return "bad-link"
     return _SCHEMA_CODES.get(str(error.validator), "schema-invalid")
 
 

@@ -156,7 +156,8 @@ class Problem:
 
 
 class Finding(t.NamedTuple):
-    """A problem a check found before it knows the file: its code, JSON pointer and message."""
+    """A problem a check found before it knows the file: its code, where (a JSON pointer, or the
+    column or key the caller turns into a place) and message."""
 
     code: str
     where: str
