@@ -237,47 +237,64 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callabl
 
 
 def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None) -> Round:
-    rubric = loaded.rubric
     files, round_file = evidence_files(paths)
-    folders = {p for p in paths if p.is_dir()}
-    validator = RecordValidator(evidence_schema(rubric))
+    reader = _RecordReader(loaded, folders={p for p in paths if p.is_dir()})
     problems: list[Problem] = unread_lookalikes(paths)
-    records: list[Record] = []
-    origin: dict[str, str] = {}
-    digests: dict[str, str] = {}  # file name -> sha256, for the round's evidence_sha256
-
     for path in files:
         if on_file is not None:
             on_file()  # progress, for long rounds
+        problems.extend(reader.read(path))
+    records = reader.records
+    rounds = sorted({r.round for r in records})
+    if len(rounds) > 1:
+        first = {r.round: reader.origin[r.organisation] for r in reversed(records)}
+        detail = "; ".join(f"{rnd} (e.g. {first[rnd]})" for rnd in rounds)
+        problems.append(Problem(str(paths[0]), "/round", f"records from more than one round: {detail}; score one round at a time", code="mixed-rounds"))
+    info: RoundInfo | None = None
+    if round_file is not None:
+        try:
+            info, found = _read_round_file(round_file, loaded.rubric, rounds, records, reader.digests)
+            problems.extend(found)
+        except InvalidInput as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InvalidInput(problems)
+    records.sort(key=lambda r: r.organisation)
+    return Round(records, info, evidence_sha256(reader.digests), reader.origin)
+
+
+class _RecordReader:
+    """Reads a round's record files one by one, keeping the valid records, which file holds each
+    body's record, and each file's sha256 (for the round's evidence_sha256)."""
+
+    def __init__(self, loaded: LoadedRubric, folders: set[Path]) -> None:
+        self.loaded = loaded
+        self.folders = folders
+        self.validator = RecordValidator(evidence_schema(loaded.rubric))
+        self.records: list[Record] = []
+        self.origin: dict[str, str] = {}  # body code -> the file that holds its record
+        self.digests: dict[str, str] = {}  # file name -> sha256
+
+    def read(self, path: Path) -> list[Problem]:
+        """The problems of one record file; a valid record is kept."""
         name = str(path)
         try:
             data = read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file")
             document = parse_json(data, name)
-            valid = validator.fast.is_valid(document)
+            valid = self.validator.fast.is_valid(document)
             if not valid:
                 # Only a record the schema rejects can be nested deep enough to trouble the
                 # slower validator that words its errors; a valid one is as deep as the schema.
                 check_depth(document, name)
         except InvalidInput as error:
-            problems.extend(error.problems)
-            continue
-        digests[path.name] = hashlib.sha256(data).hexdigest()
+            return error.problems
+        self.digests[path.name] = hashlib.sha256(data).hexdigest()
         # Which body a file is about is checked even when the rest of it is broken, so that a
         # duplicate or unknown body is reported in the same run as everything else.
         code = document.get("organisation") if isinstance(document, dict) else None
-        found: list[Finding] = []
-        if isinstance(code, str):
-            if code not in loaded.register:
-                found.append(Finding("unknown-body", "/organisation", f"{quote(code)} is not in the register {quote(loaded.register.name)}"))
-            if code in origin:
-                found.append(Finding("duplicate-body", "/organisation", f"{shown(code, 64)} already has a record in this round ({shown(origin[code])})"))
-            elif path.parent in folders and path.name != f"{code}{RECORD_SUFFIX}" and code in loaded.register:
-                # The file name is what people see and what the hash lists: it must say whose it is.
-                found.append(Finding("misnamed-record", "/organisation",
-                                     f"the record of {quote(code)} must be named {shown(code)}{RECORD_SUFFIX}, not {shown(path.name)}"))
-            origin.setdefault(code, name)
-        errors = [] if valid else validator.errors(document)
-        found.extend(Finding(schema_code(e), pointer(e.absolute_path), _message(e, rubric)) for e in errors)
+        found = self._body_problems(path, code) if isinstance(code, str) else []
+        errors = [] if valid else self.validator.errors(document)
+        found.extend(Finding(schema_code(e), pointer(e.absolute_path), _message(e, self.loaded.rubric)) for e in errors)
         if not errors:
             # Built from the bytes, not from `document`: pydantic's own JSON reader shares one
             # copy of each short string (criterion ids, option values, source ids, outcomes)
@@ -288,40 +305,45 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
             record = Record.model_validate_json(data)
             found.extend(_record_problems(record))
             if not found:
-                records.append(record)
-        problems.extend(Problem(name, where, message, code=code) for code, where, message in found)
+                self.records.append(record)
+        return [Problem(name, where, message, code=code) for code, where, message in found]
 
-    rounds = sorted({r.round for r in records})
-    if len(rounds) > 1:
-        first = {r.round: origin[r.organisation] for r in reversed(records)}
-        detail = "; ".join(f"{rnd} (e.g. {first[rnd]})" for rnd in rounds)
-        problems.append(Problem(str(paths[0]), "/round", f"records from more than one round: {detail}; score one round at a time", code="mixed-rounds"))
+    def _body_problems(self, path: Path, code: str) -> list[Finding]:
+        """Whether the body the file names is in the register, has no other record, and names the file."""
+        register, found = self.loaded.register, []
+        if code not in register:
+            found.append(Finding("unknown-body", "/organisation", f"{quote(code)} is not in the register {quote(register.name)}"))
+        if code in self.origin:
+            found.append(Finding("duplicate-body", "/organisation", f"{shown(code, 64)} already has a record in this round ({shown(self.origin[code])})"))
+        elif path.parent in self.folders and path.name != f"{code}{RECORD_SUFFIX}" and code in register:
+            # The file name is what people see and what the hash lists: it must say whose it is.
+            found.append(Finding("misnamed-record", "/organisation",
+                                 f"the record of {quote(code)} must be named {shown(code)}{RECORD_SUFFIX}, not {shown(path.name)}"))
+        self.origin.setdefault(code, str(path))
+        return found
 
-    info: RoundInfo | None = None
-    if round_file is not None:
-        try:
-            data = read_bytes(round_file, MAX_EVIDENCE_BYTES, "round file")
-            document = parse_json(data, str(round_file))
-            digests[round_file.name] = hashlib.sha256(data).hexdigest()
-            errors = list(_validator(_schema_file("round.schema.json")).iter_errors(document))
-            problems.extend(Problem(str(round_file), pointer(e.absolute_path), _message(e, rubric), code=schema_code(e)) for e in errors)
-            if not errors:
-                info = RoundInfo.model_validate(document)
-                if rounds and info.round not in rounds:
-                    problems.append(Problem(str(round_file), "/round", f"round.json is for {info.round!r}, the records for {rounds[0]!r}", code="mixed-rounds"))
-                categories = {c.id for c in rubric.categories}
-                for i, item in enumerate(info.published):
-                    if item.category not in categories:
-                        problems.append(Problem(str(round_file), f"/published/{i}/category", f"the rubric has no category {item.category!r}",
-                                                code="unknown-category"))
-                problems.extend(Problem(str(round_file), where, what, code=code) for code, where, what in round_checks(info, rubric, records))
-        except InvalidInput as error:
-            problems.extend(error.problems)
 
-    if problems:
-        raise InvalidInput(problems)
-    records.sort(key=lambda r: r.organisation)
-    return Round(records, info, evidence_sha256(digests), origin)
+def _read_round_file(round_file: Path, rubric: Rubric, rounds: list[str], records: list[Record],
+                     digests: dict[str, str]) -> tuple[RoundInfo | None, list[Problem]]:
+    """round.json, checked against its schema, the records' round and the rubric; its sha256 goes
+    into digests."""
+    name = str(round_file)
+    data = read_bytes(round_file, MAX_EVIDENCE_BYTES, "round file")
+    document = parse_json(data, name)
+    digests[round_file.name] = hashlib.sha256(data).hexdigest()
+    errors = list(_validator(_schema_file("round.schema.json")).iter_errors(document))
+    if errors:
+        return None, [Problem(name, pointer(e.absolute_path), _message(e, rubric), code=schema_code(e)) for e in errors]
+    info = RoundInfo.model_validate(document)
+    problems: list[Problem] = []
+    if rounds and info.round not in rounds:
+        problems.append(Problem(name, "/round", f"round.json is for {info.round!r}, the records for {rounds[0]!r}", code="mixed-rounds"))
+    categories = {c.id for c in rubric.categories}
+    for i, item in enumerate(info.published):
+        if item.category not in categories:
+            problems.append(Problem(name, f"/published/{i}/category", f"the rubric has no category {item.category!r}", code="unknown-category"))
+    problems.extend(Problem(name, where, what, code=code) for code, where, what in round_checks(info, rubric, records))
+    return info, problems
 
 
 def _record_problems(record: Record) -> list[Finding]:
