@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import typing as t
 
-import jsonschema
+if t.TYPE_CHECKING:  # only for the type: every command imports problems, and jsonschema takes 40 ms
+    import jsonschema
 
 
 class Entry(t.NamedTuple):
