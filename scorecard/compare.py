@@ -212,87 +212,138 @@ def compare(
     split = succession.split() if succession else {}
     earlier = _Earlier(before, split)
     maps = succession.predecessors if succession else {}
-    used: set[str] = set()
-    bodies: list[BodyChange] = []
+    bodies = [
+        _body_change(o, _lineage(o.code, maps, earlier), earlier, before_rubric, criteria_ids, flag_ids)
+        for o in sorted(after.organisations, key=lambda x: x.code)
+    ]
+    used = {p.code for b in bodies for p in b.predecessors}
+    unmatched = sorted(code for code in earlier.by_code if code not in used and code not in split)
+    return Changes(
+        before=_round_ref(before, succession.before if succession else None),
+        after=_round_ref(after, succession.after if succession else None),
+        method=METHOD,
+        criteria_compared=criteria_ids,
+        criteria_left_out=criteria_left,
+        flags_left_out=flags_left,
+        bodies=bodies,
+        split=_split_bodies(split, earlier),
+        unmatched_before=unmatched,
+    )
 
-    for o in sorted(after.organisations, key=lambda x: x.code):
-        listed = maps.get(o.code)
-        if listed is None:
-            listed = (Predecessor(code=o.code, whole=True),) if o.code in earlier.codes else ()
-        whole = [earlier.body(p) for p in listed if p.whole]
-        parts = [earlier.body(p) for p in listed if not p.whole]
-        relation = "new" if not whole else ("same" if o.code not in maps else "successor")
-        used.update(w.code for w in whole)
-        found = [earlier.by_code[w.code] for w in whole if w.code in earlier.by_code]
-        replied = [e for e in found if e.response == "replied"]
-        scored = [e for e in found if e.percent is not None]
-        percent_before = _mean([e.percent for e in scored if e.percent is not None])
-        if len(scored) == 1:
-            band_before = scored[0].band
-        else:
-            band_before = before_rubric.band_for(percent_before).id if percent_before is not None else None
 
-        sections = []
-        for s in o.sections:
-            values = [x.percent for e in scored for x in e.sections if x.id == s.id and x.percent is not None]
-            earlier_percent = _mean(values)
-            diff = None if earlier_percent is None or s.percent is None else round(s.percent - earlier_percent, 9)
-            sections.append(SectionChange(id=s.id, title=s.title, before=earlier_percent, after=s.percent, change=diff))
+def _lineage(code: str, maps: t.Mapping[str, t.Sequence[Predecessor]], earlier: _Earlier) -> tuple[str, list[EarlierBody], list[EarlierBody]]:
+    """How a body stands to the earlier round: its relation ("same", "successor" or "new"), the
+    whole earlier bodies it is compared with, and the parts of split bodies it took (not counted).
+    A body the succession does not name is its own predecessor if the earlier round has it."""
+    listed = maps.get(code)
+    if listed is None:
+        listed = (Predecessor(code=code, whole=True),) if code in earlier.codes else ()
+    whole = [earlier.body(p) for p in listed if p.whole]
+    parts = [earlier.body(p) for p in listed if not p.whole]
+    relation = "new" if not whole else ("same" if code not in maps else "successor")
+    return relation, whole, parts
 
-        criteria: list[CriterionChange] = []
-        raised: list[str] = []
-        cleared: list[str] = []
-        if replied and o.response == "replied":
-            now = {c.id: c for c in o.criteria}
-            for cid in criteria_ids:
-                results = [c for e in replied for c in e.criteria if c.id == cid]
-                points = _mean([c.points for c in results if c.points is not None])
-                current = now.get(cid)
-                if current is None or _same(points, current.points):
-                    continue
-                criteria.append(
-                    CriterionChange(
-                        id=cid,
-                        before=points,
-                        after=current.points,
-                        max_points=current.max_points,
-                        level_before=results[0].descriptor if len(results) == 1 else None,
-                        level_after=current.descriptor,
-                    )
-                )
-            had = {f.id for e in replied for f in e.flags}
-            has = {f.id for f in o.flags}
-            raised = [f for f in flag_ids if f in has and f not in had]
-            cleared = [f for f in flag_ids if f in had and f not in has]
 
-        change, direction, words = _words(percent_before, o.percent, relation, o.response)
-        bodies.append(
-            BodyChange(
-                code=o.code,
-                name=o.name,
-                short_name=o.short_name,
-                relation=relation,  # type: ignore[arg-type]
-                basis=_basis(o.code, relation, whole, parts, len(scored), before.round),
-                predecessors=whole,
-                parts_not_counted=parts,
-                response_before=_response(found),
-                response_after=o.response,
-                replied_now_not_before=o.response == "replied" and not replied,
-                replied_before_not_now=bool(replied) and o.response != "replied",
-                percent_before=percent_before,
-                percent_after=o.percent,
-                change=change,
-                direction=direction,  # type: ignore[arg-type]
-                words=words,
-                band_before=band_before,
-                band_after=o.band,
-                sections=sections,
-                criteria=criteria,
-                flags_raised=raised,
-                flags_cleared=cleared,
+def _body_change(
+    o: OrganisationResult,
+    lineage: tuple[str, list[EarlierBody], list[EarlierBody]],
+    earlier: _Earlier,
+    before_rubric: Rubric,
+    criteria_ids: list[str],
+    flag_ids: list[str],
+) -> BodyChange:
+    """One body of the later round against its earlier result (or the mean of its predecessors')."""
+    relation, whole, parts = lineage
+    found = [earlier.by_code[w.code] for w in whole if w.code in earlier.by_code]
+    replied = [e for e in found if e.response == "replied"]
+    scored = [e for e in found if e.percent is not None]
+    percent_before, band_before = _earlier_score(scored, before_rubric)
+    criteria: list[CriterionChange] = []
+    raised: list[str] = []
+    cleared: list[str] = []
+    # Criteria and flags are compared only between replies, the only records with answers.
+    if replied and o.response == "replied":
+        criteria = _criterion_changes(o, replied, criteria_ids)
+        raised, cleared = _flag_changes(o, replied, flag_ids)
+    change, direction, words = _words(percent_before, o.percent, relation, o.response)
+    return BodyChange(
+        code=o.code,
+        name=o.name,
+        short_name=o.short_name,
+        relation=relation,  # type: ignore[arg-type]
+        basis=_basis(o.code, relation, whole, parts, len(scored), earlier.round),
+        predecessors=whole,
+        parts_not_counted=parts,
+        response_before=_response(found),
+        response_after=o.response,
+        replied_now_not_before=o.response == "replied" and not replied,
+        replied_before_not_now=bool(replied) and o.response != "replied",
+        percent_before=percent_before,
+        percent_after=o.percent,
+        change=change,
+        direction=direction,  # type: ignore[arg-type]
+        words=words,
+        band_before=band_before,
+        band_after=o.band,
+        sections=_section_changes(o, scored),
+        criteria=criteria,
+        flags_raised=raised,
+        flags_cleared=cleared,
+    )
+
+
+def _earlier_score(scored: list[OrganisationResult], rubric: Rubric) -> tuple[float | None, str | None]:
+    """The earlier percent (the mean over the scored predecessors) and its band: a single
+    predecessor keeps its own band; a mean is banded on the earlier rubric."""
+    percent = _mean([e.percent for e in scored if e.percent is not None])
+    if len(scored) == 1:
+        return percent, scored[0].band
+    return percent, rubric.band_for(percent).id if percent is not None else None
+
+
+def _section_changes(o: OrganisationResult, scored: list[OrganisationResult]) -> list[SectionChange]:
+    sections = []
+    for s in o.sections:
+        values = [x.percent for e in scored for x in e.sections if x.id == s.id and x.percent is not None]
+        earlier_percent = _mean(values)
+        diff = None if earlier_percent is None or s.percent is None else round(s.percent - earlier_percent, 9)
+        sections.append(SectionChange(id=s.id, title=s.title, before=earlier_percent, after=s.percent, change=diff))
+    return sections
+
+
+def _criterion_changes(o: OrganisationResult, replied: list[OrganisationResult], criteria_ids: list[str]) -> list[CriterionChange]:
+    """The comparable criteria whose points changed (against the mean of the earlier replies)."""
+    criteria: list[CriterionChange] = []
+    now = {c.id: c for c in o.criteria}
+    for cid in criteria_ids:
+        results = [c for e in replied for c in e.criteria if c.id == cid]
+        points = _mean([c.points for c in results if c.points is not None])
+        current = now.get(cid)
+        if current is None or _same(points, current.points):
+            continue
+        criteria.append(
+            CriterionChange(
+                id=cid,
+                before=points,
+                after=current.points,
+                max_points=current.max_points,
+                level_before=results[0].descriptor if len(results) == 1 else None,
+                level_after=current.descriptor,
             )
         )
+    return criteria
 
+
+def _flag_changes(o: OrganisationResult, replied: list[OrganisationResult], flag_ids: list[str]) -> tuple[list[str], list[str]]:
+    """The comparable flags raised since the earlier replies, and those cleared."""
+    had = {f.id for e in replied for f in e.flags}
+    has = {f.id for f in o.flags}
+    raised = [f for f in flag_ids if f in has and f not in had]
+    cleared = [f for f in flag_ids if f in had and f not in has]
+    return raised, cleared
+
+
+def _split_bodies(split: dict[str, list[str]], earlier: _Earlier) -> list[SplitBody]:
     splits = []
     for code, successors in sorted(split.items()):
         body = earlier.by_code.get(code)
@@ -306,18 +357,7 @@ def compare(
                 words=f"split between {_names(successors)}: its earlier result is not attributed to any of them",
             )
         )
-    unmatched = sorted(code for code in earlier.by_code if code not in used and code not in split)
-    return Changes(
-        before=_round_ref(before, succession.before if succession else None),
-        after=_round_ref(after, succession.after if succession else None),
-        method=METHOD,
-        criteria_compared=criteria_ids,
-        criteria_left_out=criteria_left,
-        flags_left_out=flags_left,
-        bodies=bodies,
-        split=splits,
-        unmatched_before=unmatched,
-    )
+    return splits
 
 
 def with_changes(scorecard: Scorecard, changes: Changes) -> Scorecard:

@@ -79,12 +79,46 @@ def open_workbook(path: Path) -> Opened:
     def refuse(message: str, where: str = "", *, code: str) -> t.NoReturn:
         raise InvalidInput([Problem(name, Cell.parse(where) if where else "", message, code=code)])
 
-    ods = "this is an OpenDocument spreadsheet: save it as Excel 2007-365 (.xlsx) and import that"
+    _check_file_type(path, refuse)
+    data = read_bytes(path, MAX_WORKBOOK_BYTES, "workbook")
+    _check_archive(data, refuse)
+    workbook = _load(data, name)
+    try:
+        missing = [s for s in (INSTRUCTIONS, ANSWERS, SOURCES, LISTS) if s not in workbook.sheetnames]
+        if LISTS in missing:
+            refuse("is not a scorecard self-assessment workbook (it has no Lists sheet); start from `scorecard template`", code="not-a-template")
+        meta = _template_meta(workbook, name, refuse)
+        if missing:
+            raise InvalidInput(
+                [Problem(name, Cell(s), f"sheet {s!r} is missing or renamed; the workbook needs sheets {INSTRUCTIONS}, {ANSWERS}, {SOURCES}",
+                         code="not-a-template")
+                 for s in missing]
+            )
+        grids = {
+            INSTRUCTIONS: _grid(workbook[INSTRUCTIONS], 200, SHEET_COLUMNS[INSTRUCTIONS], name),
+            SOURCES: _grid(workbook[SOURCES], HEADER_ROW + SOURCE_ROWS + 200, SHEET_COLUMNS[SOURCES], name),
+        }
+        return Opened(name, workbook, grids, meta)
+    except InvalidInput:
+        workbook.close()
+        raise
+
+
+_Refuse = t.Callable[..., t.NoReturn]  # open_workbook's `refuse(message, where="", *, code)`
+_ODS_REFUSED = "this is an OpenDocument spreadsheet: save it as Excel 2007-365 (.xlsx) and import that"
+
+
+def _check_file_type(path: Path, refuse: _Refuse) -> None:
+    """Refuse OpenDocument, macro and binary workbooks by their name, before reading a byte."""
     if path.suffix.lower() in (".ods", ".fods", ".ots"):
-        refuse(ods, code="not-a-workbook")
+        refuse(_ODS_REFUSED, code="not-a-workbook")
     if path.suffix.lower() in (".xlsm", ".xltm", ".xlam", ".xlsb"):
         refuse(f"macro-enabled or binary workbooks ({path.suffix}) are refused; save it as an Excel Workbook (.xlsx)", code="macros-refused")
-    data = read_bytes(path, MAX_WORKBOOK_BYTES, "workbook")
+
+
+def _check_archive(data: bytes, refuse: _Refuse) -> None:
+    """Refuse what is not a zip, a zip bomb, an implausibly big part, OpenDocument and macros,
+    all from the zip's directory and a few hundred bytes of it, before openpyxl parses anything."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -106,35 +140,22 @@ def open_workbook(path: Path) -> Opened:
                    code="file-too-large")
     names = [e.filename.lower() for e in entries]
     if "mimetype" in names and _read_start(archive, "mimetype").startswith(_ODS):
-        refuse(ods, code="not-a-workbook")
+        refuse(_ODS_REFUSED, code="not-a-workbook")
     if any(n.endswith("vbaproject.bin") for n in names) or _macro_content_type(archive):
         refuse("contains macros (VBA or Excel 4.0 macro sheets); save it as an Excel Workbook (.xlsx) without macros", code="macros-refused")
-    workbook = _load(data, name)
-    try:
-        missing = [s for s in (INSTRUCTIONS, ANSWERS, SOURCES, LISTS) if s not in workbook.sheetnames]
-        if LISTS in missing:
-            refuse("is not a scorecard self-assessment workbook (it has no Lists sheet); start from `scorecard template`", code="not-a-template")
-        lists = _grid(workbook[LISTS], len(META_ROWS), 2, name)
-        meta = {label: text_of(lists.value(row, 2)) or "" for label, row in META_ROWS.items()}
-        if meta["format"] != TEMPLATE_FORMAT:
-            refuse("is not a scorecard self-assessment workbook; start from `scorecard template`", f"{LISTS}!B1", code="not-a-template")
-        if meta["format version"] != FORMAT_VERSION:
-            refuse(f"was made by a different version of scorecard (format {meta['format version']!r}); fill in a fresh template", f"{LISTS}!B2",
-                   code="template-version")
-        if missing:
-            raise InvalidInput(
-                [Problem(name, Cell(s), f"sheet {s!r} is missing or renamed; the workbook needs sheets {INSTRUCTIONS}, {ANSWERS}, {SOURCES}",
-                         code="not-a-template")
-                 for s in missing]
-            )
-        grids = {
-            INSTRUCTIONS: _grid(workbook[INSTRUCTIONS], 200, SHEET_COLUMNS[INSTRUCTIONS], name),
-            SOURCES: _grid(workbook[SOURCES], HEADER_ROW + SOURCE_ROWS + 200, SHEET_COLUMNS[SOURCES], name),
-        }
-        return Opened(name, workbook, grids, meta)
-    except InvalidInput:
-        workbook.close()
-        raise
+
+
+def _template_meta(workbook: t.Any, name: str, refuse: _Refuse) -> dict[str, str]:
+    """What the template wrote on its hidden Lists sheet (format, rubric, body, round); a
+    workbook of another format or format version is refused."""
+    lists = _grid(workbook[LISTS], len(META_ROWS), 2, name)
+    meta = {label: text_of(lists.value(row, 2)) or "" for label, row in META_ROWS.items()}
+    if meta["format"] != TEMPLATE_FORMAT:
+        refuse("is not a scorecard self-assessment workbook; start from `scorecard template`", f"{LISTS}!B1", code="not-a-template")
+    if meta["format version"] != FORMAT_VERSION:
+        refuse(f"was made by a different version of scorecard (format {meta['format version']!r}); fill in a fresh template", f"{LISTS}!B2",
+               code="template-version")
+    return meta
 
 
 def _read_start(archive: zipfile.ZipFile, part: str) -> bytes:

@@ -169,13 +169,29 @@ def read_answers(grid: Grid, rubric: Rubric, reader: Reader) -> tuple[dict[str, 
     col = _headings(grid, COLUMNS, reader)
     if col is None:
         return {}, {}
+    rows = _criterion_rows(grid, rubric, col["Criterion"], reader)
+    answers: dict[str, dict[str, t.Any]] = {}
+    cells: dict[tuple[str, str], str] = {}
+    for ident, (_, criterion) in rubric.criteria.items():
+        if ident not in rows:
+            continue
+        entry = _answer(grid, ident, criterion, rows, col, reader, cells)
+        if entry is not None:
+            answers[ident] = entry
+    return answers, cells
+
+
+def _criterion_rows(grid: Grid, rubric: Rubric, column: int, reader: Reader) -> dict[str, int]:
+    """The sheet row of each criterion, and of each option of a question with several, found by
+    the id in the Criterion column; a row the rubric does not have, a second row for one, and a
+    missing row are problems."""
     wanted = {c.id: c.id for _, c in rubric.criteria.values()}
     for _, c in rubric.criteria.values():
         if isinstance(c.answer, MultiAnswer):
             wanted.update({option_row_id(c, k): c.id for k in range(len(c.answer.options))})
     rows: dict[str, int] = {}
     for row in range(HEADER_ROW + 1, grid.max_row + 1):
-        ident, where = reader.text(grid, row, col["Criterion"])
+        ident, where = reader.text(grid, row, column)
         if ident is None:
             continue
         if ident not in wanted:
@@ -188,57 +204,88 @@ def read_answers(grid: Grid, rubric: Rubric, reader: Reader) -> tuple[dict[str, 
         if ident not in rows:
             reader.problem(grid.title, f"the row for {ident} is missing (deleted?); every question needs its rows, so use a fresh template",
                            code="not-a-template")
+    return rows
 
-    answers: dict[str, dict[str, t.Any]] = {}
-    cells: dict[tuple[str, str], str] = {}
-    for ident, (_, criterion) in rubric.criteria.items():
-        if ident not in rows:
-            continue
-        row = rows[ident]
-        before = len(reader.places)
-        raw, answer_at, number_format = reader.cell(grid, row, col["Answer"])
-        outcome_raw, outcome_at = reader.text(grid, row, col["Outcome instead of an answer"])
-        source, source_at = reader.text(grid, row, col["Source"])
-        note, note_at = reader.text(grid, row, col["Note"])
-        cells.update({(ident, "value"): answer_at, (ident, "outcome"): outcome_at, (ident, "source"): source_at,
-                      (ident, "note"): note_at, (ident, ""): f"{grid.title}!A{row}"})
-        if isinstance(criterion.answer, MultiAnswer):
-            if raw is not None:
-                reader.problem(answer_at, f"{ident} is answered on its options' rows below; leave this cell empty", code="answer-conflict")
-            option_rows = [rows.get(option_row_id(criterion, k)) for k in range(len(criterion.answer.options))]
-            value, cells[(ident, "value")] = _multi(grid, criterion, option_rows, col["Answer"], reader)
-        else:
-            value = value_of(criterion, raw, answer_at, number_format, reader)
-        outcome = None
-        if outcome_raw is not None:
-            accepted = {fold(k): v for k, v in OUTCOME_LABELS.items()} | {v: v for v in OUTCOMES}
-            outcome = accepted.get(fold(outcome_raw))
-            if outcome is None:
-                reader.problem(outcome_at, f"{outcome_raw[:80]!r} is not one of: {', '.join(OUTCOME_LABELS)}", code="value-not-allowed")
-        if len(reader.places) > before:
-            continue  # this question already has a problem: anything more would only follow from it
-        entry: dict[str, t.Any] = {}
-        if value is not None and outcome is not None:
-            reader.problem(outcome_at, "give an answer or an outcome, not both", code="answer-conflict")
-            continue
-        if value is not None:
-            entry["value"] = value
-            if source is None:
-                reader.problem(source_at, "every answer needs a source: pick the Id of a document from the Sources sheet", code="incomplete-answer")
-        elif outcome is not None:
-            entry["outcome"] = outcome
-            if outcome == "not-applicable" and note is None:
-                reader.problem(note_at, "say in Note why the question does not apply", code="incomplete-answer")
-        else:
-            if source is not None or note is not None:
-                reader.problem(answer_at, "there is a source or note but no answer and no outcome; give one of them", code="incomplete-answer")
-            continue  # left blank: the question counts as not answered
-        if source is not None:
-            entry["source"] = source
-        if note is not None:
-            entry["note"] = note
-        answers[ident] = entry
-    return answers, cells
+
+class _QuestionRow(t.NamedTuple):
+    """What is typed on a question's row, each field with its cell ("Answers!D7")."""
+
+    answer: t.Any  # as the cell holds it: value_of (or _multi) reads it as the criterion's answer
+    answer_at: str
+    number_format: str
+    outcome: str | None
+    outcome_at: str
+    source: str | None
+    source_at: str
+    note: str | None
+    note_at: str
+
+
+def _question_row(grid: Grid, row: int, col: dict[str, int], reader: Reader) -> _QuestionRow:
+    answer, answer_at, number_format = reader.cell(grid, row, col["Answer"])
+    outcome, outcome_at = reader.text(grid, row, col["Outcome instead of an answer"])
+    source, source_at = reader.text(grid, row, col["Source"])
+    note, note_at = reader.text(grid, row, col["Note"])
+    return _QuestionRow(answer, answer_at, number_format, outcome, outcome_at, source, source_at, note, note_at)
+
+
+def _answer(grid: Grid, ident: str, criterion: Criterion, rows: dict[str, int], col: dict[str, int], reader: Reader,
+            cells: dict[tuple[str, str], str]) -> dict[str, t.Any] | None:
+    """One question's evidence entry; None when it is left blank or has a problem (the reader
+    holds the problem). Records in `cells` where each of its fields was read."""
+    row = rows[ident]
+    before = len(reader.places)
+    typed = _question_row(grid, row, col, reader)
+    cells.update({(ident, "value"): typed.answer_at, (ident, "outcome"): typed.outcome_at, (ident, "source"): typed.source_at,
+                  (ident, "note"): typed.note_at, (ident, ""): f"{grid.title}!A{row}"})
+    if isinstance(criterion.answer, MultiAnswer):
+        if typed.answer is not None:
+            reader.problem(typed.answer_at, f"{ident} is answered on its options' rows below; leave this cell empty", code="answer-conflict")
+        option_rows = [rows.get(option_row_id(criterion, k)) for k in range(len(criterion.answer.options))]
+        value, cells[(ident, "value")] = _multi(grid, criterion, option_rows, col["Answer"], reader)
+    else:
+        value = value_of(criterion, typed.answer, typed.answer_at, typed.number_format, reader)
+    outcome = _outcome(typed, reader)
+    if len(reader.places) > before:
+        return None  # this question already has a problem: anything more would only follow from it
+    return _entry(value, outcome, typed, reader)
+
+
+def _outcome(typed: _QuestionRow, reader: Reader) -> str | None:
+    """The outcome given instead of an answer, by its label or its id; None if none is given."""
+    if typed.outcome is None:
+        return None
+    accepted = {fold(k): v for k, v in OUTCOME_LABELS.items()} | {v: v for v in OUTCOMES}
+    outcome = accepted.get(fold(typed.outcome))
+    if outcome is None:
+        reader.problem(typed.outcome_at, f"{typed.outcome[:80]!r} is not one of: {', '.join(OUTCOME_LABELS)}", code="value-not-allowed")
+    return outcome
+
+
+def _entry(value: t.Any, outcome: str | None, typed: _QuestionRow, reader: Reader) -> dict[str, t.Any] | None:
+    """An answer or an outcome, with its source and note; None (and perhaps a problem) when the
+    row gives neither, both, or an answer with no source."""
+    entry: dict[str, t.Any] = {}
+    if value is not None and outcome is not None:
+        reader.problem(typed.outcome_at, "give an answer or an outcome, not both", code="answer-conflict")
+        return None
+    if value is not None:
+        entry["value"] = value
+        if typed.source is None:
+            reader.problem(typed.source_at, "every answer needs a source: pick the Id of a document from the Sources sheet", code="incomplete-answer")
+    elif outcome is not None:
+        entry["outcome"] = outcome
+        if outcome == "not-applicable" and typed.note is None:
+            reader.problem(typed.note_at, "say in Note why the question does not apply", code="incomplete-answer")
+    else:
+        if typed.source is not None or typed.note is not None:
+            reader.problem(typed.answer_at, "there is a source or note but no answer and no outcome; give one of them", code="incomplete-answer")
+        return None  # left blank: the question counts as not answered
+    if typed.source is not None:
+        entry["source"] = typed.source
+    if typed.note is not None:
+        entry["note"] = typed.note
+    return entry
 
 
 def _multi(grid: Grid, criterion: Criterion, rows: list[int | None], column: int, reader: Reader) -> tuple[list[str] | None, str]:

@@ -131,14 +131,40 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
     names = page_names(scorecard, rubric.register_name)
     view = View(scorecard, rubric)
     env = environment()
-    label = rubric.organisation_label
     areas = AreaView(scorecard, view, names) if scorecard.areas is not None else None
-    common = {
+    common = _common_context(scorecard, rubric, names, areas)
+
+    def page(template: str, **context: t.Any) -> bytes:
+        return env.get_template(template).render(**common, **context).encode("utf-8")
+
+    # The national page, the methodology and the two fixed files are made before the first is
+    # given out; then the areas page and the body pages, one at a time.
+    yield from {
+        f"{SITE}/index.html": _index_page(page, scorecard, rubric, view, areas),
+        f"{SITE}/methodology.html": _methodology_page(page, rubric),
+        f"{SITE}/style.css": stylesheet(rubric),
+        f"{SITE}/site.js": (data_dir("templates") / "site.js").read_bytes(),
+    }.items()
+    if areas is not None:
+        rows = areas.all_areas()
+        yield f"{SITE}/{areas.page}", page(
+            "areas.html", current="areas", page_title=f"{areas.areas.title}: {rubric.title}",
+            area_rows=rows, letters=areas.letters(rows),
+        )
+    yield from _organisation_pages(page, scorecard, rubric, view, names, areas)
+
+
+_Page = t.Callable[..., bytes]  # render_pages' `page`: a template and its context -> the page
+
+
+def _common_context(scorecard: Scorecard, rubric: Rubric, names: dict[str, str], areas: AreaView | None) -> dict[str, t.Any]:
+    """What every page's template is given."""
+    return {
         "areas": scorecard.areas,  # the register's area overlay, or None
         "area_page": areas.page if areas else None,
         "scorecard": scorecard,
         "rubric": rubric,
-        "label": label,
+        "label": rubric.organisation_label,
         "pages": names,
         "bands": band_styles(rubric),
         "response_words": RESPONSE_WORDS,
@@ -150,17 +176,41 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
         "no_reply_words": no_reply_words(scorecard.round_info),
     }
 
-    def page(template: str, **context: t.Any) -> bytes:
-        return env.get_template(template).render(**common, **context).encode("utf-8")
 
+def _index_page(page: _Page, scorecard: Scorecard, rubric: Rubric, view: View, areas: AreaView | None) -> bytes:
+    """The national picture: every body's row, the bands chart, the round's baselines."""
     organisations = scorecard.organisations
+    baselines_by_category, other_baselines = _baselines(scorecard)
+    return page(
+        "index.html",
+        current="index",
+        page_title=rubric.title,
+        rows=[view.organisation_row(o) for o in organisations],
+        regions=sorted({o.region for o in organisations if o.region}),
+        section_titles=[(s.id, s.title) for s in rubric.sections],
+        chart=_band_chart(scorecard, rubric),
+        baselines_by_category=baselines_by_category,
+        other_baselines=other_baselines,
+        refused=[o for o in organisations if o.response == "refused"],
+        no_reply=[o for o in organisations if o.response == "no-reply"],
+        change_counts=_change_counts(scorecard),
+        hexmap=areas.map if areas else None,
+    )
+
+
+def _band_chart(scorecard: Scorecard, rubric: Rubric) -> list[dict[str, t.Any]]:
+    """Each band with its count of bodies and its bar's length (the largest band is 1)."""
     summary = scorecard.summary
     largest = max(summary.bands.values(), default=0)
-    chart = [
+    return [
         {**b, "count": summary.bands.get(b["id"], 0),
          "share": (summary.bands.get(b["id"], 0) / largest) if largest else 0.0}
         for b in band_styles(rubric)
     ]
+
+
+def _baselines(scorecard: Scorecard) -> tuple[dict[str, list[t.Any]], list[t.Any]]:
+    """The round's baseline figures as (baseline, figure) pairs: by category, and those with none."""
     baselines_by_category: dict[str, list[t.Any]] = {}
     other_baselines = []
     for baseline in scorecard.round_info.baselines:
@@ -169,39 +219,23 @@ def render_pages(scorecard: Scorecard, rubric: Rubric) -> t.Iterator[tuple[str, 
                 baselines_by_category.setdefault(figure.category, []).append((baseline, figure))
             else:
                 other_baselines.append((baseline, figure))
+    return baselines_by_category, other_baselines
 
-    yield from {
-        f"{SITE}/index.html": page(
-            "index.html",
-            current="index",
-            page_title=rubric.title,
-            rows=[view.organisation_row(o) for o in organisations],
-            regions=sorted({o.region for o in organisations if o.region}),
-            section_titles=[(s.id, s.title) for s in rubric.sections],
-            chart=chart,
-            baselines_by_category=baselines_by_category,
-            other_baselines=other_baselines,
-            refused=[o for o in organisations if o.response == "refused"],
-            no_reply=[o for o in organisations if o.response == "no-reply"],
-            change_counts=_change_counts(scorecard),
-            hexmap=areas.map if areas else None,
-        ),
-        f"{SITE}/methodology.html": page(
-            "methodology.html",
-            current="methodology",
-            page_title=f"How the scores are worked out: {rubric.title}",
-            formula=FORMULA_IN_WORDS,
-            answers={c.id: _answer_definition(c) for s in rubric.sections for c in s.criteria},
-        ),
-        f"{SITE}/style.css": stylesheet(rubric),
-        f"{SITE}/site.js": (data_dir("templates") / "site.js").read_bytes(),
-    }.items()
-    if areas is not None:
-        rows = areas.all_areas()
-        yield f"{SITE}/{areas.page}", page(
-            "areas.html", current="areas", page_title=f"{areas.areas.title}: {rubric.title}",
-            area_rows=rows, letters=areas.letters(rows),
-        )
+
+def _methodology_page(page: _Page, rubric: Rubric) -> bytes:
+    return page(
+        "methodology.html",
+        current="methodology",
+        page_title=f"How the scores are worked out: {rubric.title}",
+        formula=FORMULA_IN_WORDS,
+        answers={c.id: _answer_definition(c) for s in rubric.sections for c in s.criteria},
+    )
+
+
+def _organisation_pages(page: _Page, scorecard: Scorecard, rubric: Rubric, view: View, names: dict[str, str],
+                        areas: AreaView | None) -> t.Iterator[tuple[str, bytes]]:
+    """One page per body, each made only when the caller asks for it."""
+    organisations = scorecard.organisations
     scored = sum(1 for o in organisations if o.rank is not None)  # once, not once a page
     for organisation in organisations:
         yield f"{SITE}/{names[organisation.code]}", page(

@@ -17,6 +17,8 @@ The criterion says which measure it expects (`measure:` on a number answer in th
 a file of another measure, of other kinds of organisation, a unit that is not the criterion's,
 or a download or month from after the publisher changed how the measure is counted (when the
 rubric gives `changed_on`) is refused, in words.
+
+Writing the figures into a round's records is scorecard.rounds.figures_apply.
 """
 
 from __future__ import annotations
@@ -25,15 +27,14 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import json
 import math
 import re
 import typing as t
 from pathlib import Path
 
 from scorecard.loaders import decode_text, read_bytes
-from scorecard.problem_codes import schema_code
 from scorecard.problems import InvalidInput, Problem
+from scorecard.rounds.figures_apply import apply_figures as apply_figures  # the CLI imports it from here
 
 if t.TYPE_CHECKING:
     from scorecard.register import Register
@@ -146,10 +147,52 @@ def _two_columns(label: str, rows: list[list[str]], criterion: Criterion, regist
 def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Criterion, register: Register, months: int,
              until: str | None, downloaded: dt.date, accept_unit: bool) -> Figures:
     answer = t.cast(t.Any, criterion.answer)
+    measure = _named_measure(label, criterion)
+    found = _measure_rows(label, header, rows, criterion, measure, register)
+    _refuse_if_no_body(label, found, measure.get("org_type"), register)
+    last_in_file = max(m for by_month in found.sums.values() for m in by_month)
+    end = (_month(until) if until is not None else None) or last_in_file  # the CLI checks --until
+    window = _months_back(end, months)
+    # For a percent change the months before the window are used, and checked, too.
+    used = _months_back(end, 2 * months) if measure.get("combine") == "percent-change" else window
+    refusals = _refusals(criterion, measure, used, downloaded, accept_unit)
+    if refusals:
+        raise InvalidInput([Problem(label, "", words, code="measure-mismatch") for words in refusals])
+    values, notes, missing = _body_figures(found.sums, measure, window, months)
+    caveat = ""
+    if measure["unit"] != answer.unit:
+        caveat = f" The criterion asks for {answer.unit}; this measure counts {measure['unit']}, accepted as a stand-in."
+        notes = {code: note + caveat for code, note in notes.items()}
+    return Figures(values, notes, _measure_source(measure, window, downloaded), sorted(found.unknown), missing, caveat,
+                   found.other_kinds())
+
+
+def _named_measure(label: str, criterion: Criterion) -> dict[str, t.Any]:
+    """The measure the rubric says answers the criterion; a download cannot be matched without one."""
+    answer = t.cast(t.Any, criterion.answer)
     measure = answer.measure
     if not measure:
         raise InvalidInput([Problem(label, "", f"criterion {criterion.id} names no measure in the rubric, so a measure download cannot be matched to it; "
                                                "add `measure:` to it, or give a two-column file code,value", code="measure-mismatch")])
+    return t.cast(dict[str, t.Any], measure)
+
+
+@dataclasses.dataclass
+class _MeasureRows:
+    """A download's rows for the register's bodies, and what was left out."""
+
+    sums: dict[str, dict[dt.date, tuple[float, float]]]  # code -> month -> (numerator, denominator)
+    unknown: set[str]  # codes not in the register
+    other_types: dict[str, list[int]]  # org_type -> [first line, rows]
+
+    def other_kinds(self) -> list[str]:
+        return [f"{kind} ({count} row{'s' if count != 1 else ''})" for kind, (_, count) in sorted(self.other_types.items())]
+
+
+def _measure_rows(label: str, header: list[str], rows: list[list[str]], criterion: Criterion, measure: dict[str, t.Any],
+                  register: Register) -> _MeasureRows:
+    """Each body's numerator and denominator by month, and the rows left out; InvalidInput naming
+    the line of every bad row."""
     expected_id, org_type = measure["id"], measure.get("org_type")
     col = {name: i for i, name in enumerate(header)}
     problems: list[Problem] = []
@@ -196,6 +239,12 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
         sums[code][month] = (numerator, denominator)
     if problems:
         raise InvalidInput(problems)
+    return _MeasureRows(sums, unknown, other_types)
+
+
+def _refuse_if_no_body(label: str, rows: _MeasureRows, org_type: str | None, register: Register) -> None:
+    """A download with no row for a body of the register answers nothing: say why, in words."""
+    sums, other_types, unknown = rows.sums, rows.other_types, rows.unknown
     if not sums and other_types:
         raise InvalidInput([
             Problem(label, "", f"org_type {kind!r}: these rows are not the register's bodies, which are {org_type!r}; "
@@ -206,19 +255,18 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
         found = f" (codes found: {', '.join(sorted(unknown)[:10])})" if unknown else ""
         raise InvalidInput([Problem(label, "", f"has no rows for any body of the register {register.name!r}" + found, code="no-rows")])
 
-    last_in_file = max(m for by_month in sums.values() for m in by_month)
-    end = (_month(until) if until is not None else None) or last_in_file  # the CLI checks --until
-    window = _months_back(end, months)
-    # For a percent change the months before the window are used, and checked, too.
-    used = _months_back(end, 2 * months) if measure.get("combine") == "percent-change" else window
-    refusals = _refusals(criterion, measure, used, downloaded, accept_unit)
-    if refusals:
-        raise InvalidInput([Problem(label, "", words, code="measure-mismatch") for words in refusals])
+
+def _body_figures(sums: dict[str, dict[dt.date, tuple[float, float]]], measure: dict[str, t.Any], window: list[dt.date],
+                  months: int) -> tuple[dict[str, float], dict[str, str], dict[str, list[str]]]:
+    """Each body's figure over the window (or its percent change on the months before), the note
+    saying how it was made, and the months missing for it. A body with no figure is left out."""
     scale = 100 if measure.get("percentage") else 1
     change = measure.get("combine") == "percent-change"
     before = _months_back(window[0] - dt.timedelta(days=1), months) if change else []
-    values, notes, missing = {}, {}, {}
-    span = f"{window[0]:%B %Y} to {window[-1]:%B %Y}"
+    values: dict[str, float] = {}
+    notes: dict[str, str] = {}
+    missing: dict[str, list[str]] = {}
+    span = _span(window)
     for code, by_month in sorted(sums.items()):
         newest, before_ = _ratio(by_month, window), _ratio(by_month, before)
         gaps = newest.gaps + before_.gaps
@@ -239,19 +287,24 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
                 f"{measure['title']}: {len(newest.have)} month{'s' if len(newest.have) != 1 else ''} of {span} combined "
                 f"as one ratio ({newest.words()}{' x 100' if scale != 1 else ''})." + left_out
             )
-    caveat = ""
-    if measure["unit"] != answer.unit:
-        caveat = f" The criterion asks for {answer.unit}; this measure counts {measure['unit']}, accepted as a stand-in."
-        notes = {code: note + caveat for code, note in notes.items()}
-    source = {
+    return values, notes, missing
+
+
+def _span(window: list[dt.date]) -> str:
+    return f"{window[0]:%B %Y} to {window[-1]:%B %Y}"
+
+
+def _measure_source(measure: dict[str, t.Any], window: list[dt.date], downloaded: dt.date) -> dict[str, str]:
+    """The evidence source entry every answer written from the download cites."""
+    expected_id = measure["id"]
+    span = _span(window)
+    return {
         "id": f"{expected_id}-{window[-1]:%Y-%m}",
         "title": f"{measure.get('publisher', 'Published measure')}: {measure['title']} ({expected_id}), {span}, downloaded {downloaded}",
         "date": downloaded.isoformat(),
         "url": measure["url"],
         "reference": expected_id,
     }
-    left_out_kinds = [f"{kind} ({count} row{'s' if count != 1 else ''})" for kind, (_, count) in sorted(other_types.items())]
-    return Figures(values, notes, source, sorted(unknown), missing, caveat, left_out_kinds)
 
 
 @dataclasses.dataclass
@@ -299,55 +352,3 @@ def _refusals(criterion: Criterion, measure: dict[str, t.Any], window: list[dt.d
             out.append(f"{len(after)} of the months taken ({after[0]:%Y-%m} on) are from {day} or later, when measure {measure['id']} "
                        f"changed: {note} Give --until {(day - dt.timedelta(days=1)):%Y-%m} to take the months before it")
     return out
-
-
-def apply_figures(into: Path, figures: Figures, criterion: Criterion, force: bool, rubric: t.Any) -> tuple[dict[str, bytes], list[str]]:
-    """The records of the round that change, and what to tell the user, line by line."""
-    from scorecard.evidence import RecordValidator, evidence_schema
-    from scorecard.loaders import MAX_EVIDENCE_BYTES, parse_json
-
-    validator = RecordValidator(evidence_schema(rubric))
-    changed: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    have_record, not_replied, kept, no_figure = set(), [], [], []
-    for path in sorted(into.glob("*.json")):
-        if path.name == "round.json":
-            continue
-        document = parse_json(read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file"), str(path))
-        code = document.get("organisation") if isinstance(document, dict) else None
-        have_record.add(code)
-        if code not in figures.values:
-            if isinstance(document, dict) and document.get("response") == "replied":
-                no_figure.append(str(code))
-            continue
-        if document.get("response") != "replied":
-            not_replied.append(code)
-            continue
-        answers = document.setdefault("answers", {})
-        if criterion.id in answers and not force:
-            kept.append(code)
-            continue
-        answers[criterion.id] = {"value": figures.values[code], "source": figures.source["id"], "note": figures.notes[code]}
-        document["sources"] = [s for s in document.get("sources", []) if s.get("id") != figures.source["id"]] + [figures.source]
-        problems.extend(Problem(str(path), "/" + "/".join(map(str, e.absolute_path)), e.message, code=schema_code(e)) for e in validator.errors(document))
-        changed[path.name] = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    if problems:
-        raise InvalidInput(problems)
-    no_record = sorted(set(figures.values) - have_record)
-    report = [f"Wrote {criterion.id} into {len(changed)} record{'s' if len(changed) != 1 else ''} in {into}/ ({figures.source['title']})."]
-    if figures.caveat:
-        report.append("Note:" + figures.caveat)
-    for words, codes in (
-        ("Codes in the file that are not in the register, left out", figures.unknown_codes),
-        ("Rows for other kinds of organisation, left out", figures.other_org_types),
-        ("No record in the round yet, so no figure written", no_record),
-        ("No figure in the file for the months taken", no_figure),
-        ("Record says refused or no reply (such records carry no answers), not written", not_replied),
-        (f"Already answer {criterion.id}, kept (give --force to replace)", kept),
-    ):
-        if codes:
-            report.append(f"{words}: {', '.join(codes)}")
-    for code, gaps in sorted(figures.missing_months.items()):
-        report.append(f"{code}: {len(gaps)} month{'s' if len(gaps) != 1 else ''} missing ({', '.join(gaps)})"
-                      + ("" if code in figures.values else ", no figure"))
-    return changed, report
