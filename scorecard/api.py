@@ -99,7 +99,7 @@ def bundled_round() -> Path:
 
     marker = data_dir("evidence") / "default-round.txt"
     if not marker.is_file():
-        raise InvalidInput([Problem(str(marker), "", "no bundled evidence round")])
+        raise InvalidInput([Problem(str(marker), "", "no bundled evidence round", code="no-such-file")])
     return data_dir("evidence") / marker.read_text("utf-8").strip()
 
 
@@ -141,7 +141,7 @@ def load_rubric(reference: PathLike | None = None, *, evidence: PathLike | t.Ite
     if reference is not None:
         path = find_rubric_option(str(reference))
         if path is None:
-            problem = Problem(str(reference), "", f"is neither a rubric file nor a bundled rubric ({known})")
+            problem = Problem(str(reference), "", f"is neither a rubric file nor a bundled rubric ({known})", code="unknown-rubric")
             raise RubricNotFound([problem], str(reference), None, bundled)
     else:
         where = ""
@@ -151,12 +151,12 @@ def load_rubric(reference: PathLike | None = None, *, evidence: PathLike | t.Ite
         if path is None:
             if named is not None:
                 problems = [Problem(where, "/rubric/id", f"names rubric {quote(named)}, which is not bundled ({known}); "
-                                                         "data can name only a bundled rubric: name the rubric's file")]
+                                                         "data can name only a bundled rubric: name the rubric's file", code="unknown-rubric")]
             elif listed is not None and listed.problems:
                 problems = list(listed.problems)  # nothing could be read: why
             else:
                 place = str(listed.paths[0]) if listed is not None and listed.paths else ""
-                problems = [Problem(place, "", "no record names the rubric it answers; name the rubric")]
+                problems = [Problem(place, "", "no record names the rubric it answers; name the rubric", code="no-rubric-named")]
             raise RubricNotFound(problems, None, named, bundled)
     loaded = load(path)
     # A round is checked against the register in force when it was gathered (round.json).
@@ -230,7 +230,7 @@ def check_comparable(before: LoadedRubric, after: LoadedRubric) -> None:
     """NotComparable unless both rounds answer one rubric (its versions may differ)."""
     if before.rubric.id != after.rubric.id:
         problem = Problem(str(before.path), "/id", f"the earlier round answers rubric {before.rubric.id!r} and the later {after.rubric.id!r}; "
-                                                   "only rounds of one rubric can be compared")
+                                                   "only rounds of one rubric can be compared", code="different-rubrics")
         raise NotComparable(problem, before.rubric.id, after.rubric.id)
 
 
@@ -293,7 +293,7 @@ def write(scorecard: Scorecard, rubric: LoadedRubric, out: PathLike, formats: t.
         # file by file as rendered, swapped in whole; an area CSV of an earlier run goes with it
         written, retired = publish(folder, rendered(), tell, [f"{areas.csv}.csv"] if areas is not None else [])
     except Busy:
-        problem = Problem(str(folder), "", f"another scorecard run is writing into it (it holds {folder / LOCK})")
+        problem = Problem(str(folder), "", f"another scorecard run is writing into it (it holds {folder / LOCK})", code="output-busy")
         raise OutputBusy(problem, folder, folder / LOCK) from None
     if retired:
         tell(f"removed {', '.join(retired)} of the previous scorecard in {folder}, which this run does not write")

@@ -27,6 +27,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scorecard.loaders import decode_text, read_bytes
+from scorecard.problem_codes import model_code
 from scorecard.problems import InvalidInput, Problem, pointer
 from scorecard.register import Register
 
@@ -124,7 +125,8 @@ def load_overlay(folder: Path, register: Register) -> AreaOverlay | None:
         return None
     meta = _meta(meta_path)
     if meta.page in SITE_PAGES or meta.page in {code.lower() for code in register.bodies}:
-        raise InvalidInput([Problem(str(meta_path), "/page", f"page {meta.page!r} would replace another page of the site; choose another name")])
+        raise InvalidInput([Problem(str(meta_path), "/page", f"page {meta.page!r} would replace another page of the site; choose another name",
+                                    code="page-name-taken")])
     shares = _shares(folder / meta.areas_file, register)
     layout = _layout(folder / meta.map_file, register, meta) if meta.map_file else None
     fields = meta.model_dump(include=set(OverlayWords.model_fields))
@@ -134,11 +136,11 @@ def load_overlay(folder: Path, register: Register) -> AreaOverlay | None:
 def _json(path: Path) -> t.Any:
     label = str(path)
     if not path.is_file():
-        raise InvalidInput([Problem(label, "", "not found (named by overlay.json)")])
+        raise InvalidInput([Problem(label, "", "not found (named by overlay.json)", code="no-such-file")])
     try:
         return json.loads(decode_text(read_bytes(path, MAX_OVERLAY_BYTES, "overlay file"), label))
     except json.JSONDecodeError as error:
-        raise InvalidInput([Problem(label, "", f"is not valid JSON: {error.msg}", error.lineno)]) from None
+        raise InvalidInput([Problem(label, "", f"is not valid JSON: {error.msg}", error.lineno, code="not-json")]) from None
 
 
 def _meta(path: Path) -> OverlayMeta:
@@ -146,19 +148,19 @@ def _meta(path: Path) -> OverlayMeta:
         return OverlayMeta.model_validate(_json(path))
     except ValidationError as error:
         raise InvalidInput(
-            [Problem(str(path), pointer(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]
+            [Problem(str(path), pointer(e["loc"]), e["msg"], code=model_code(e["type"])) for e in error.errors(include_url=False)]
         ) from None
 
 
 def _shares(path: Path, register: Register) -> list[AreaShare]:
     label = str(path)
     if not path.is_file():
-        raise InvalidInput([Problem(label, "", "not found (named by overlay.json)")])
+        raise InvalidInput([Problem(label, "", "not found (named by overlay.json)", code="no-such-file")])
     text = decode_text(read_bytes(path, MAX_OVERLAY_BYTES, "overlay file"), label)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in AREA_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise InvalidInput([Problem(label, "", f"has no column {', '.join(missing)}; it needs {', '.join(AREA_COLUMNS)}", 1)])
+        raise InvalidInput([Problem(label, "", f"has no column {', '.join(missing)}; it needs {', '.join(AREA_COLUMNS)}", 1, code="wrong-columns")])
     problems: list[Problem] = []
     shares: list[AreaShare] = []
     seen: set[tuple[str, str]] = set()
@@ -168,24 +170,24 @@ def _shares(path: Path, register: Register) -> list[AreaShare]:
         cells = {c: (row.get(c) or "").strip() for c in AREA_COLUMNS}
         empty = [c for c in ("area_code", "area_name", "body", "share") if not cells[c]]
         if empty:
-            problems.append(Problem(label, "", f"{', '.join(empty)} is empty", line))
+            problems.append(Problem(label, "", f"{', '.join(empty)} is empty", line, code="missing-value"))
             continue
         if cells["body"] not in register:
-            problems.append(Problem(label, "", f"body {cells['body']!r} is not in the register {register.name}", line))
+            problems.append(Problem(label, "", f"body {cells['body']!r} is not in the register {register.name}", line, code="unknown-body"))
             continue
         try:
             share = float(cells["share"])
         except ValueError:
             share = math.nan
         if not (0 < share <= 1):
-            problems.append(Problem(label, "", f"share {cells['share']!r} is not a number above 0 and at most 1", line))
+            problems.append(Problem(label, "", f"share {cells['share']!r} is not a number above 0 and at most 1", line, code="out-of-range"))
             continue
         if cells["estimated"] not in ("", "yes", "no"):
-            problems.append(Problem(label, "", f"estimated is {cells['estimated']!r}; write yes, no or leave it empty", line))
+            problems.append(Problem(label, "", f"estimated is {cells['estimated']!r}; write yes, no or leave it empty", line, code="value-not-allowed"))
             continue
         key = (cells["area_code"], cells["body"])
         if key in seen:
-            problems.append(Problem(label, "", f"area {key[0]} and body {key[1]} appear twice", line))
+            problems.append(Problem(label, "", f"area {key[0]} and body {key[1]} appear twice", line, code="duplicate-row"))
             continue
         seen.add(key)
         total, _ = totals.get(cells["area_code"], (0.0, line))
@@ -193,11 +195,12 @@ def _shares(path: Path, register: Register) -> list[AreaShare]:
         shares.append(AreaShare.model_validate({**cells, "share": share, "estimated": cells["estimated"] == "yes"}))
     for area, (total, line) in totals.items():
         if abs(total - 1) > SUM_TOLERANCE:
-            problems.append(Problem(label, "", f"the shares of area {area} add up to {total:.4f}, not 1 (within {SUM_TOLERANCE})", line))
+            problems.append(Problem(label, "", f"the shares of area {area} add up to {total:.4f}, not 1 (within {SUM_TOLERANCE})", line,
+                                    code="shares-do-not-add-up"))
     if problems:
         raise InvalidInput(problems)
     if not shares:
-        raise InvalidInput([Problem(label, "", "lists no areas")])
+        raise InvalidInput([Problem(label, "", "lists no areas", code="no-rows")])
     return shares
 
 
@@ -205,21 +208,21 @@ def _layout(path: Path, register: Register, meta: OverlayMeta) -> MapLayout:
     data = _json(path)
     label = str(path)
     if not isinstance(data, dict) or data.get("layout") not in LAYOUTS or not isinstance(data.get("hexes"), dict):
-        raise InvalidInput([Problem(label, "", f"expected HexJSON with layout one of {', '.join(LAYOUTS)} and an object of hexes")])
+        raise InvalidInput([Problem(label, "", f"expected HexJSON with layout one of {', '.join(LAYOUTS)} and an object of hexes", code="bad-hex-map")])
     problems: list[Problem] = []
     hexes: list[MapHex] = []
     cells: dict[tuple[int, int], str] = {}
     for code, entry in data["hexes"].items():
         where = pointer(["hexes", code])
         if code not in register:
-            problems.append(Problem(label, where, f"body {code!r} is not in the register {register.name}"))
+            problems.append(Problem(label, where, f"body {code!r} is not in the register {register.name}", code="unknown-body"))
             continue
         q, r = (entry.get(k) if isinstance(entry, dict) else None for k in ("q", "r"))
         if not isinstance(q, int) or not isinstance(r, int) or isinstance(q, bool) or isinstance(r, bool) or not (-999 < q < 999 and -999 < r < 999):
-            problems.append(Problem(label, where, "needs whole numbers q and r (between -998 and 998)"))
+            problems.append(Problem(label, where, "needs whole numbers q and r (between -998 and 998)", code="bad-hex-map"))
             continue
         if (q, r) in cells:
-            problems.append(Problem(label, where, f"sits on the same hex as {cells[q, r]}"))
+            problems.append(Problem(label, where, f"sits on the same hex as {cells[q, r]}", code="bad-hex-map"))
             continue
         cells[q, r] = code
         name = entry.get("n")

@@ -42,7 +42,12 @@ def report_problems(problems: t.Sequence[Problem], output_format: str = "text") 
     if output_format == "json":
         payload = {
             "status": "fail",
-            "problems": [{"file": p.file, "pointer": p.pointer, "line": p.line, "message": p.message} for p in problems],
+            # file, pointer (the place as text), line and message as ever; code and a structured
+            # location (kind: pointer, line, cell, column, key or elsewhere) since problems have codes.
+            "problems": [
+                {"code": p.code, "file": p.file, "pointer": p.pointer, "line": p.line, "message": p.message, "location": p.location()}
+                for p in problems
+            ],
         }
         click.echo(one_line_json(json.dumps(payload, indent=2, ensure_ascii=False)))
         return

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from scorecard.cli_round import DATE
-from scorecard.problems import InvalidInput, Problem
+from scorecard.problems import Finding, InvalidInput, Problem
 
 
 def _round_folder(value: str | None) -> Path | None:
@@ -158,15 +158,16 @@ def _import_many(workbooks: tuple[Path, ...], into: Path, valid_only: bool, forc
             bad.add(str(path))
             continue
         code = record["organisation"]
-        found = []
+        found: list[Finding] = []
         if record["round"] != opened.round_id:
-            found.append(f"the workbook is for round {record['round']!r}, not {opened.round_id!r} (make it with `scorecard template --round {into}`)")
+            found.append(Finding("mixed-rounds", "",
+                                 f"the workbook is for round {record['round']!r}, not {opened.round_id!r} (make it with `scorecard template --round {into}`)"))
         if code in source:
-            found.append(f"{code} is also in {source[code]}; one workbook per body")
+            found.append(Finding("duplicate-body", "", f"{code} is also in {source[code]}; one workbook per body"))
         elif (into / f"{code}.json").exists() and not force:
-            found.append(f"{into / (code + '.json')} exists; give --force to replace it")
+            found.append(Finding("record-exists", "", f"{into / (code + '.json')} exists; give --force to replace it"))
         if found:
-            problems.extend(Problem(str(path), "", message) for message in found)
+            problems.extend(Problem(str(path), where, message, code=problem) for problem, where, message in found)
             bad.add(str(path))
             continue
         source[code] = path

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from scorecard.problems import InvalidInput, Problem
+from scorecard.problems import InvalidInput, Key, Problem
 from scorecard.vocabulary import KINDS
 
 if t.TYPE_CHECKING:
@@ -153,8 +153,9 @@ def requests_(folder: Path, sent: dt.date, codes: tuple[str, ...], out_dir: Path
         raise click.UsageError(f"--org {', '.join(unknown)}: not in the register {register.name!r}")
     chosen = [r for r in opened.requests if (r.code in codes if codes else r.sent is None or force)]
     problems = [
-        Problem(str(opened.tracker), r.code, f"already sent on {r.sent}; give --force to send again") for r in chosen if r.sent is not None and not force
-    ] + [Problem(str(opened.tracker), r.code, "the request was withdrawn") for r in chosen if r.withdrawn]
+        Problem(str(opened.tracker), Key(r.code), f"already sent on {r.sent}; give --force to send again",
+                code="already-sent") for r in chosen if r.sent is not None and not force
+    ] + [Problem(str(opened.tracker), Key(r.code), "the request was withdrawn", code="request-withdrawn") for r in chosen if r.withdrawn]
     if problems:
         raise InvalidInput(problems)
     if not chosen:
@@ -216,7 +217,7 @@ def record(folder: Path, code: str, replied: dt.date | None, refused: dt.date | 
     try:
         changed = {r.code: tracking.record(r, action, steps.get(action), exemption) if r.code == code else r for r in opened.requests}
     except ValueError as error:
-        raise InvalidInput([Problem(str(opened.tracker), code, str(error))]) from None
+        raise InvalidInput([Problem(str(opened.tracker), Key(code), str(error), code="cannot-record")]) from None
     write_all(folder, {opened.tracker.name: tracking.tracker_bytes(list(changed.values()))})
     click.echo(f"{code}: now {changed[code].state}" + (f" ({steps[action]})" if steps.get(action) else "") + ".")
 
@@ -301,7 +302,7 @@ def close(folder: Path, on: dt.date | None, assessor: str, rubric_ref: str | Non
         opened.requests, have, today, opened.loaded.rubric, opened.round_id, opened.info.get("kind", "foi-response"), assessor
     )
     if problems:
-        raise InvalidInput([Problem(str(opened.tracker), code, message) for code, message in problems])
+        raise InvalidInput([Problem(str(opened.tracker), Key(body), message, code=code) for code, body, message in problems])
     files = {f"{code}.json": (json.dumps(r, indent=2, ensure_ascii=False) + "\n").encode("utf-8") for code, r in records.items()}
     # The round's evidence is gathered as of today: round.json says so (and the timeliness of
     # the scored round is reckoned on that day).

@@ -22,7 +22,8 @@ from scorecard import collector
 from scorecard.loaders import MAX_EVIDENCE_BYTES, check_depth, parse_json, read_bytes
 from scorecard.models.record import AnswerEntry, Record, Reply, RoundInfo
 from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
-from scorecard.problems import InvalidInput, Problem, pointer
+from scorecard.problem_codes import schema_code
+from scorecard.problems import Finding, InvalidInput, Problem, pointer
 from scorecard.quoting import quote, shown
 from scorecard.resources import data_dir
 from scorecard.rubric import LoadedRubric
@@ -152,41 +153,59 @@ def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callabl
 
 def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None,
                 listed: tuple[list[Path], Path | None] | None) -> Round:
-    rubric = loaded.rubric
     files, round_file = listed if listed is not None else evidence_files(paths)
-    folders = {p for p in paths if p.is_dir()}
-    validator = RecordValidator(evidence_schema(rubric))
+    reader = _RecordReader(loaded, folders={p for p in paths if p.is_dir()})
     problems: list[Problem] = unread_lookalikes(paths)
-    records: list[Record] = []
-    origin: dict[str, str] = {}
-    digests: dict[str, str] = {}  # file name -> sha256, for the round's evidence_sha256
-
     for path in files:
         if on_file is not None:
             on_file()  # progress, for long rounds
+        problems.extend(reader.read(path))
+    records = reader.records
+    rounds = sorted({r.round for r in records})
+    if len(rounds) > 1:
+        first = {r.round: reader.origin[r.organisation] for r in reversed(records)}
+        detail = "; ".join(f"{rnd} (e.g. {first[rnd]})" for rnd in rounds)
+        problems.append(Problem(str(paths[0]), "/round", f"records from more than one round: {detail}; score one round at a time", code="mixed-rounds"))
+    info: RoundInfo | None = None
+    if round_file is not None:
+        try:
+            info, found = _read_round_file(round_file, loaded.rubric, rounds, records, reader.digests)
+            problems.extend(found)
+        except InvalidInput as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InvalidInput(problems)
+    records.sort(key=lambda r: r.organisation)
+    return Round(records, info, evidence_sha256(reader.digests), reader.origin)
+
+
+class _RecordReader:
+    """Reads a round's record files one by one, keeping the valid records, which file holds each
+    body's record, and each file's sha256 (for the round's evidence_sha256)."""
+
+    def __init__(self, loaded: LoadedRubric, folders: set[Path]) -> None:
+        self.loaded = loaded
+        self.folders = folders
+        self.validator = RecordValidator(evidence_schema(loaded.rubric))
+        self.records: list[Record] = []
+        self.origin: dict[str, str] = {}  # body code -> the file that holds its record
+        self.digests: dict[str, str] = {}  # file name -> sha256
+
+    def read(self, path: Path) -> list[Problem]:
+        """The problems of one record file; a valid record is kept."""
         name = str(path)
         try:
             data = read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file")
             document = parse_json(data, name)
-            errors = validator.errors(document, name)
+            errors = self.validator.errors(document, name)
         except InvalidInput as error:
-            problems.extend(error.problems)
-            continue
-        digests[path.name] = hashlib.sha256(data).hexdigest()
+            return error.problems
+        self.digests[path.name] = hashlib.sha256(data).hexdigest()
         # Which body a file is about is checked even when the rest of it is broken, so that a
         # duplicate or unknown body is reported in the same run as everything else.
         code = document.get("organisation") if isinstance(document, dict) else None
-        found: list[tuple[str, str]] = []
-        if isinstance(code, str):
-            if code not in loaded.register:
-                found.append(("/organisation", f"{quote(code)} is not in the register {quote(loaded.register.name)}"))
-            if code in origin:
-                found.append(("/organisation", f"{shown(code, 64)} already has a record in this round ({shown(origin[code])})"))
-            elif path.parent in folders and path.name != f"{code}{RECORD_SUFFIX}" and code in loaded.register:
-                # The file name is what people see and what the hash lists: it must say whose it is.
-                found.append(("/organisation", f"the record of {quote(code)} must be named {shown(code)}{RECORD_SUFFIX}, not {shown(path.name)}"))
-            origin.setdefault(code, name)
-        found.extend((pointer(e.absolute_path), _message(e, rubric)) for e in errors)
+        found = self._body_problems(path, code) if isinstance(code, str) else []
+        found.extend(Finding(schema_code(e), pointer(e.absolute_path), _message(e, self.loaded.rubric)) for e in errors)
         if not errors:
             # Built from the bytes, not from `document`: pydantic's JSON reader keeps one copy of
             # each short string (criterion ids, option values, source ids, outcomes) across all
@@ -197,70 +216,79 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
             record = Record.model_validate_json(data)
             found.extend(_record_problems(record))
             if not found:
-                records.append(record)
-        problems.extend(Problem(name, where, message) for where, message in found)
+                self.records.append(record)
+        return [Problem(name, where, message, code=code) for code, where, message in found]
 
-    rounds = sorted({r.round for r in records})
-    if len(rounds) > 1:
-        first = {r.round: origin[r.organisation] for r in reversed(records)}
-        detail = "; ".join(f"{rnd} (e.g. {first[rnd]})" for rnd in rounds)
-        problems.append(Problem(str(paths[0]), "/round", f"records from more than one round: {detail}; score one round at a time"))
-
-    info: RoundInfo | None = None
-    if round_file is not None:
-        try:
-            data = read_bytes(round_file, MAX_EVIDENCE_BYTES, "round file")
-            document = parse_json(data, str(round_file))
-            digests[round_file.name] = hashlib.sha256(data).hexdigest()
-            errors = list(_validator(_schema_file("round.schema.json")).iter_errors(document))
-            problems.extend(Problem(str(round_file), pointer(e.absolute_path), _message(e, rubric)) for e in errors)
-            if not errors:
-                info = RoundInfo.model_validate(document)
-                if rounds and info.round not in rounds:
-                    problems.append(Problem(str(round_file), "/round", f"round.json is for {info.round!r}, the records for {rounds[0]!r}"))
-                categories = {c.id for c in rubric.categories}
-                for i, item in enumerate(info.published):
-                    if item.category not in categories:
-                        problems.append(Problem(str(round_file), f"/published/{i}/category", f"the rubric has no category {item.category!r}"))
-                problems.extend(Problem(str(round_file), where, what) for where, what in round_checks(info, rubric, records))
-        except InvalidInput as error:
-            problems.extend(error.problems)
-
-    if problems:
-        raise InvalidInput(problems)
-    records.sort(key=lambda r: r.organisation)
-    return Round(records, info, evidence_sha256(digests), origin)
+    def _body_problems(self, path: Path, code: str) -> list[Finding]:
+        """Whether the body the file names is in the register, has no other record, and names the file."""
+        register, found = self.loaded.register, []
+        if code not in register:
+            found.append(Finding("unknown-body", "/organisation", f"{quote(code)} is not in the register {quote(register.name)}"))
+        if code in self.origin:
+            found.append(Finding("duplicate-body", "/organisation", f"{shown(code, 64)} already has a record in this round ({shown(self.origin[code])})"))
+        elif path.parent in self.folders and path.name != f"{code}{RECORD_SUFFIX}" and code in register:
+            # The file name is what people see and what the hash lists: it must say whose it is.
+            found.append(Finding("misnamed-record", "/organisation",
+                                 f"the record of {quote(code)} must be named {shown(code)}{RECORD_SUFFIX}, not {shown(path.name)}"))
+        self.origin.setdefault(code, str(path))
+        return found
 
 
-def _record_problems(record: Record) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _read_round_file(round_file: Path, rubric: Rubric, rounds: list[str], records: list[Record],
+                     digests: dict[str, str]) -> tuple[RoundInfo | None, list[Problem]]:
+    """round.json, checked against its schema, the records' round and the rubric; its sha256 goes
+    into digests."""
+    name = str(round_file)
+    data = read_bytes(round_file, MAX_EVIDENCE_BYTES, "round file")
+    document = parse_json(data, name)
+    digests[round_file.name] = hashlib.sha256(data).hexdigest()
+    errors = list(_validator(_schema_file("round.schema.json")).iter_errors(document))
+    if errors:
+        return None, [Problem(name, pointer(e.absolute_path), _message(e, rubric), code=schema_code(e)) for e in errors]
+    info = RoundInfo.model_validate(document)
+    problems: list[Problem] = []
+    if rounds and info.round not in rounds:
+        problems.append(Problem(name, "/round", f"round.json is for {info.round!r}, the records for {rounds[0]!r}", code="mixed-rounds"))
+    categories = {c.id for c in rubric.categories}
+    for i, item in enumerate(info.published):
+        if item.category not in categories:
+            problems.append(Problem(name, f"/published/{i}/category", f"the rubric has no category {item.category!r}", code="unknown-category"))
+    problems.extend(Problem(name, where, what, code=code) for code, where, what in round_checks(info, rubric, records))
+    return info, problems
+
+
+def _record_problems(record: Record) -> list[Finding]:
+    out: list[Finding] = []
     source_ids: set[str] = set()
     for i, source in enumerate(record.sources):
         if source.id in source_ids:
-            out.append((f"/sources/{i}/id", f"source id {source.id!r} is listed twice"))
+            out.append(Finding("duplicate-id", f"/sources/{i}/id", f"source id {source.id!r} is listed twice"))
         source_ids.add(source.id)
     for criterion_id, entry in record.answers.items():
         if entry.source is not None and entry.source not in source_ids:
             listed = ", ".join(sorted(source_ids)) or "none"
-            out.append((f"/answers/{pointer([criterion_id])[1:]}/source", f"source {entry.source!r} is not listed in sources (listed: {listed})"))
+            out.append(Finding("unknown-source", f"/answers/{pointer([criterion_id])[1:]}/source",
+                               f"source {entry.source!r} is not listed in sources (listed: {listed})"))
     if record.reply is not None:
         out.extend(_reply_problems(record, source_ids))
     return out
 
 
-def _reply_problems(record: Record, source_ids: set[str]) -> list[tuple[str, str]]:
+def _reply_problems(record: Record, source_ids: set[str]) -> list[Finding]:
     reply = t.cast(Reply, record.reply)
     listed = ", ".join(sorted(source_ids)) or "none"
-    out: list[tuple[str, str]] = []
+    out: list[Finding] = []
     if reply.source is not None and reply.source not in source_ids:
-        out.append(("/reply/source", f"source {reply.source!r} is not listed in sources (listed: {listed})"))
+        out.append(Finding("unknown-source", "/reply/source", f"source {reply.source!r} is not listed in sources (listed: {listed})"))
     if reply.previous_answers and not reply.revised:
-        out.append(("/reply/previous_answers", "previous answers are kept only when the assessor revised answers; set revised to true or remove them"))
+        out.append(Finding("needless-previous-answer", "/reply/previous_answers",
+                           "previous answers are kept only when the assessor revised answers; set revised to true or remove them"))
     for criterion_id, entry in reply.previous_answers.items():
         where = f"/reply/previous_answers/{pointer([criterion_id])[1:]}"
         if entry.source is not None and entry.source not in source_ids:
-            out.append((f"{where}/source", f"source {entry.source!r} is not listed in sources (listed: {listed})"))
+            out.append(Finding("unknown-source", f"{where}/source", f"source {entry.source!r} is not listed in sources (listed: {listed})"))
         current = record.answers.get(criterion_id, AnswerEntry(outcome="not-answered"))
         if (entry.value, entry.outcome) == (current.value, current.outcome):
-            out.append((where, f"the answer to {criterion_id} before the revision is the same as now; keep only answers the revision changed"))
+            out.append(Finding("needless-previous-answer", where,
+                               f"the answer to {criterion_id} before the revision is the same as now; keep only answers the revision changed"))
     return out

@@ -48,15 +48,15 @@ def read_bytes(path: Path, limit: int, what: str) -> bytes:
         if refused == "is a folder":
             raise IsADirectoryError
         if refused:
-            raise InvalidInput([Problem(name, "", refused)])
+            raise InvalidInput([Problem(name, "", refused, code="not-a-regular-file")])
         with path.open("rb") as handle:
             opened = os.fstat(handle.fileno())
             if not stat.S_ISREG(opened.st_mode):  # replaced since it was looked at
-                raise InvalidInput([Problem(name, "", "is not a regular file; only regular files are read")])
+                raise InvalidInput([Problem(name, "", "is not a regular file; only regular files are read", code="not-a-regular-file")])
             size = opened.st_size
             if size > limit:
                 raise InvalidInput(
-                    [Problem(name, "", f"{what} is {size:,} bytes; the limit is {limit:,} bytes")]
+                    [Problem(name, "", f"{what} is {size:,} bytes; the limit is {limit:,} bytes", code="file-too-large")]
                 )
             # Ask for the size the file has, not the limit: read(limit + 1) would allocate
             # megabytes for every small record. One byte more shows a file holding more than
@@ -67,26 +67,26 @@ def read_bytes(path: Path, limit: int, what: str) -> bytes:
     except InvalidInput:
         raise
     except IsADirectoryError:
-        raise InvalidInput([Problem(name, "", f"is a folder, expected a {what}")]) from None
+        raise InvalidInput([Problem(name, "", f"is a folder, expected a {what}", code="not-a-regular-file")]) from None
     except FileNotFoundError:
-        raise InvalidInput([Problem(name, "", "no such file")]) from None
+        raise InvalidInput([Problem(name, "", "no such file", code="no-such-file")]) from None
     except OSError as error:
-        raise InvalidInput([Problem(name, "", f"cannot be read: {error.strerror or error}")]) from None
+        raise InvalidInput([Problem(name, "", f"cannot be read: {error.strerror or error}", code="unreadable-file")]) from None
     if len(data) > limit:
-        raise InvalidInput([Problem(name, "", f"{what} is over the limit of {limit:,} bytes")])
+        raise InvalidInput([Problem(name, "", f"{what} is over the limit of {limit:,} bytes", code="file-too-large")])
     return data
 
 
 def decode_text(data: bytes, name: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         raise InvalidInput(
-            [Problem(name, "", "starts with a byte-order mark; save it as UTF-8 without BOM")]
+            [Problem(name, "", "starts with a byte-order mark; save it as UTF-8 without BOM", code="byte-order-mark")]
         )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InvalidInput(
-            [Problem(name, "", f"is not UTF-8 text (bad byte at offset {error.start})")]
+            [Problem(name, "", f"is not UTF-8 text (bad byte at offset {error.start})", code="not-utf8")]
         ) from None
 
 
@@ -99,23 +99,27 @@ def _reject_duplicates(pairs: list[tuple[str, t.Any]]) -> dict[str, t.Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _JsonProblem(f'duplicate key "{key}" (each key may appear once)')
+                raise _JsonProblem(f'duplicate key "{key}" (each key may appear once)', code="duplicate-key")
             seen.add(key)
     return out
 
 
 class _JsonProblem(ValueError):
-    pass
+    """A refusal inside the JSON decoder, with its problem code."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _reject_constant(name: str) -> t.NoReturn:
-    raise _JsonProblem(f"{name} is not allowed in JSON evidence; use a number or leave it out")
+    raise _JsonProblem(f"{name} is not allowed in JSON evidence; use a number or leave it out", code="bad-number")
 
 
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise _JsonProblem(f"number {text[:40]} is too large")
+        raise _JsonProblem(f"number {text[:40]} is too large", code="bad-number")
     return value
 
 
@@ -130,24 +134,24 @@ def parse_json(data: bytes, name: str) -> t.Any:
     """Parse evidence JSON strictly; problems name the file and the line."""
     text = decode_text(data, name)
     if not text.strip():
-        raise InvalidInput([Problem(name, "", "is empty; expected a JSON object")])
+        raise InvalidInput([Problem(name, "", "is empty; expected a JSON object", code="empty-file")])
     try:
         document = _DECODER.decode(text)
     except json.JSONDecodeError as error:
         raise InvalidInput(
-            [Problem(name, "", f"is not valid JSON: {error.msg} (column {error.colno})", error.lineno)]
+            [Problem(name, "", f"is not valid JSON: {error.msg} (column {error.colno})", error.lineno, code="not-json")]
         ) from None
     except _JsonProblem as error:
-        raise InvalidInput([Problem(name, "", str(error))]) from None
+        raise InvalidInput([Problem(name, "", str(error), code=error.code)]) from None
     except RecursionError:
-        raise InvalidInput([Problem(name, "", "is nested too deeply to be evidence")]) from None
+        raise InvalidInput([Problem(name, "", "is nested too deeply to be evidence", code="too-deep")]) from None
     except ValueError:  # an integer with more digits than Python will convert (over 4,300)
-        raise InvalidInput([Problem(name, "", "holds a number too long to be read; evidence numbers are short")]) from None
+        raise InvalidInput([Problem(name, "", "holds a number too long to be read; evidence numbers are short", code="bad-number")]) from None
     lone = _lone_surrogate(text)
     if lone:
         raise InvalidInput([Problem(name, "", f"holds {lone.group(2)}, half of a character (a lone surrogate), "
                                               "which no output can store; write the character itself",
-                                    text.count("\n", 0, lone.start(2)) + 1)])
+                                    text.count("\n", 0, lone.start(2)) + 1, code="lone-surrogate")])
     return document
 
 
@@ -173,7 +177,7 @@ def check_depth(value: t.Any, name: str, limit: int = MAX_DEPTH) -> None:
     while stack:
         item, depth = stack.pop()
         if depth > limit:
-            raise InvalidInput([Problem(name, "", f"is nested more than {limit} levels deep")])
+            raise InvalidInput([Problem(name, "", f"is nested more than {limit} levels deep", code="too-deep")])
         if isinstance(item, dict):
             stack.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, list):
@@ -223,7 +227,7 @@ def parse_yaml(data: bytes, name: str) -> YamlDocument:
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         raise InvalidInput(
-            [Problem(name, "", f"holds a control character YAML does not allow (code {error.character!r:.12})", line)]
+            [Problem(name, "", f"holds a control character YAML does not allow (code {error.character!r:.12})", line, code="not-yaml")]
         ) from None
     try:
         root = loader.get_single_node()
@@ -232,16 +236,16 @@ def parse_yaml(data: bytes, name: str) -> YamlDocument:
         mark_line = mark.line + 1 if mark else None
         where = f" (column {mark.column + 1})" if mark else ""
         raise InvalidInput(
-            [Problem(name, "", f"is not valid YAML: {error.problem or error}{where}", mark_line)]
+            [Problem(name, "", f"is not valid YAML: {error.problem or error}{where}", mark_line, code="not-yaml")]
         ) from None
     except yaml.YAMLError as error:
-        raise InvalidInput([Problem(name, "", f"is not valid YAML: {error}")]) from None
+        raise InvalidInput([Problem(name, "", f"is not valid YAML: {error}", code="not-yaml")]) from None
     except RecursionError:  # the composer recurses once per level, a few hundred levels in
-        raise InvalidInput([Problem(name, "", f"is nested more than {MAX_DEPTH} levels deep")]) from None
+        raise InvalidInput([Problem(name, "", f"is nested more than {MAX_DEPTH} levels deep", code="too-deep")]) from None
     finally:
         loader.dispose()
     if root is None:
-        raise InvalidInput([Problem(name, "", "is empty; expected a rubric")])
+        raise InvalidInput([Problem(name, "", "is empty; expected a rubric", code="empty-file")])
     builder = _Builder(name, loader)
     return YamlDocument(builder.build(root, []), builder.lines)
 
@@ -253,15 +257,15 @@ class _Builder:
         self.lines: dict[str, int] = {}
         self.count = 0
 
-    def fail(self, node: yaml.Node, path: list[t.Any], message: str) -> t.NoReturn:
-        raise InvalidInput([Problem(self.name, pointer(path), message, node.start_mark.line + 1)])
+    def fail(self, node: yaml.Node, path: list[t.Any], message: str, *, code: str = "not-yaml") -> t.NoReturn:
+        raise InvalidInput([Problem(self.name, pointer(path), message, node.start_mark.line + 1, code=code)])
 
     def build(self, node: yaml.Node, path: list[t.Any]) -> t.Any:
         self.count += 1
         if self.count > MAX_YAML_NODES:
-            self.fail(node, path, f"expands to more than {MAX_YAML_NODES:,} values (alias bomb?)")
+            self.fail(node, path, f"expands to more than {MAX_YAML_NODES:,} values (alias bomb?)", code="too-deep")
         if len(path) > MAX_DEPTH:
-            self.fail(node, path, f"is nested more than {MAX_DEPTH} levels deep")
+            self.fail(node, path, f"is nested more than {MAX_DEPTH} levels deep", code="too-deep")
         self.lines.setdefault(pointer(path), node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
@@ -274,7 +278,7 @@ class _Builder:
                     self.fail(key_node, path, "keys must be plain text")
                 key = str(key_node.value)
                 if key in out:
-                    self.fail(key_node, [*path, key], f'duplicate key "{key}" (each key may appear once)')
+                    self.fail(key_node, [*path, key], f'duplicate key "{key}" (each key may appear once)', code="duplicate-key")
                 out[key] = self.build(value_node, [*path, key])
             return out
         if isinstance(node, yaml.SequenceNode):
@@ -290,5 +294,5 @@ class _Builder:
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
         if isinstance(value, float) and not math.isfinite(value):
-            self.fail(node, path, "must be a finite number")
+            self.fail(node, path, "must be a finite number", code="bad-number")
         return value

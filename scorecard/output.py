@@ -47,7 +47,7 @@ else:  # pragma: no cover - Windows
 
 
 def cannot_write(path: Path, error: OSError) -> InvalidInput:
-    return InvalidInput([Problem(str(path), "", f"cannot be written: {error.strerror or error}")])
+    return InvalidInput([Problem(str(path), "", f"cannot be written: {error.strerror or error}", code="cannot-write")])
 
 
 def fsync_folder(folder: Path) -> None:

@@ -91,7 +91,7 @@ class Publication:
                 self._folders.add(target.parent)
             fd = write_unflushed(target, data)
         except OSError as error:
-            raise InvalidInput([Problem(str(self.out / relative), "", f"cannot be written: {error.strerror or error}")]) from None
+            raise InvalidInput([Problem(str(self.out / relative), "", f"cannot be written: {error.strerror or error}", code="cannot-write")]) from None
         self.staged.append(relative)
         self._slots.acquire()
         self._flushes.append(self._flushers.submit(self._flush, fd))
@@ -138,7 +138,7 @@ class Publication:
         except OSError as error:
             self._release()
             raise InvalidInput([Problem(str(self.out), "", f"could not be published whole ({error.strerror or error}); "
-                                                            "the next run into it finishes the publication")]) from None
+                                                            "the next run into it finishes the publication", code="cannot-write")]) from None
         finally:
             _Held.holding = False
         self._finish()

@@ -42,18 +42,18 @@ def evidence_files(paths: t.Sequence[Path]) -> tuple[list[Path], Path | None]:
                 # is the order of the paths, and quicker to sort than the paths themselves.
                 found = sorted((p for p in path.iterdir() if _is_record_name(p.name)), key=lambda p: os.path.normcase(p.name))
             except OSError as error:
-                problems.append(Problem(str(path), "", f"cannot be listed: {error.strerror or error}"))
+                problems.append(Problem(str(path), "", f"cannot be listed: {error.strerror or error}", code="unreadable-file"))
                 continue
             records = [p for p in found if p.name != ROUND_FILE]
             if (path / ROUND_FILE) in found:
                 round_file = path / ROUND_FILE
             if not records:
-                problems.append(Problem(str(path), "", "holds no evidence records (*.json files)"))
+                problems.append(Problem(str(path), "", "holds no evidence records (*.json files)", code="empty-folder"))
             files.extend(records)
         elif path.exists():
             files.append(path)
         else:
-            problems.append(Problem(str(path), "", "no such file or folder"))
+            problems.append(Problem(str(path), "", "no such file or folder", code="no-such-file"))
     if problems:
         raise InvalidInput(problems)
     return files, round_file
@@ -77,7 +77,8 @@ def unread_lookalikes(paths: t.Sequence[Path]) -> list[Problem]:
                 why = "is named as a schema, not a record"
             else:
                 why = f"ends in {name[-len(RECORD_SUFFIX):]!r}, not '.json', so it is not read as a record"
-            problems.append(Problem(where, "", f"{why}; a round folder holds only round.json and CODE.json records: rename it or move it out"))
+            problems.append(Problem(where, "", f"{why}; a round folder holds only round.json and CODE.json records: rename it or move it out",
+                                    code="stray-file"))
     return problems
 
 

@@ -19,7 +19,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from scorecard.problems import InvalidInput, Problem
+from scorecard.problems import Cell, InvalidInput, Problem
 from scorecard.selfassess_form import (  # noqa: F401  (names the CLI and tests use)
     ANSWERS,
     COLUMNS,
@@ -76,8 +76,8 @@ def open_workbook(path: Path) -> Opened:
 
     name = str(path)
 
-    def refuse(message: str, where: str = "") -> t.NoReturn:
-        raise InvalidInput([Problem(name, where, message)])
+    def refuse(message: str, where: str = "", *, code: str) -> t.NoReturn:
+        raise InvalidInput([Problem(name, Cell.parse(where) if where else "", message, code=code)])
 
     _check_file_type(path, refuse)
     data = read_bytes(path, MAX_WORKBOOK_BYTES, "workbook")
@@ -86,11 +86,13 @@ def open_workbook(path: Path) -> Opened:
     try:
         missing = [s for s in (INSTRUCTIONS, ANSWERS, SOURCES, LISTS) if s not in workbook.sheetnames]
         if LISTS in missing:
-            refuse("is not a scorecard self-assessment workbook (it has no Lists sheet); start from `scorecard template`")
+            refuse("is not a scorecard self-assessment workbook (it has no Lists sheet); start from `scorecard template`", code="not-a-template")
         meta = _template_meta(workbook, name, refuse)
         if missing:
             raise InvalidInput(
-                [Problem(name, s, f"sheet {s!r} is missing or renamed; the workbook needs sheets {INSTRUCTIONS}, {ANSWERS}, {SOURCES}") for s in missing]
+                [Problem(name, Cell(s), f"sheet {s!r} is missing or renamed; the workbook needs sheets {INSTRUCTIONS}, {ANSWERS}, {SOURCES}",
+                         code="not-a-template")
+                 for s in missing]
             )
         grids = {
             INSTRUCTIONS: _grid(workbook[INSTRUCTIONS], 200, SHEET_COLUMNS[INSTRUCTIONS], name),
@@ -102,16 +104,16 @@ def open_workbook(path: Path) -> Opened:
         raise
 
 
-_Refuse = t.Callable[..., t.NoReturn]  # open_workbook's `refuse(message, where="")`
+_Refuse = t.Callable[..., t.NoReturn]  # open_workbook's `refuse(message, where="", *, code)`
 _ODS_REFUSED = "this is an OpenDocument spreadsheet: save it as Excel 2007-365 (.xlsx) and import that"
 
 
 def _check_file_type(path: Path, refuse: _Refuse) -> None:
     """Refuse OpenDocument, macro and binary workbooks by their name, before reading a byte."""
     if path.suffix.lower() in (".ods", ".fods", ".ots"):
-        refuse(_ODS_REFUSED)
+        refuse(_ODS_REFUSED, code="not-a-workbook")
     if path.suffix.lower() in (".xlsm", ".xltm", ".xlam", ".xlsb"):
-        refuse(f"macro-enabled or binary workbooks ({path.suffix}) are refused; save it as an Excel Workbook (.xlsx)")
+        refuse(f"macro-enabled or binary workbooks ({path.suffix}) are refused; save it as an Excel Workbook (.xlsx)", code="macros-refused")
 
 
 def _check_archive(data: bytes, refuse: _Refuse) -> None:
@@ -121,25 +123,26 @@ def _check_archive(data: bytes, refuse: _Refuse) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        refuse("is not an .xlsx workbook (an .xlsx file is a zip archive; this is not one)")
+        refuse("is not an .xlsx workbook (an .xlsx file is a zip archive; this is not one)", code="not-a-workbook")
     # Python's zipfile never returns more than an entry's declared size, so checking the
     # declared sizes here bounds what openpyxl can unpack (a zip bomb is refused unopened), and
     # the size of each part bounds the time it takes to parse.
     if len(entries) > MAX_ZIP_ENTRIES:
-        refuse(f"holds {len(entries):,} parts; a workbook has far fewer (the limit is {MAX_ZIP_ENTRIES})")
+        refuse(f"holds {len(entries):,} parts; a workbook has far fewer (the limit is {MAX_ZIP_ENTRIES})", code="file-too-large")
     unpacked = sum(e.file_size for e in entries)
     if unpacked > MAX_UNPACKED_BYTES:
-        refuse(f"would unpack to {unpacked:,} bytes; the limit is {MAX_UNPACKED_BYTES:,} bytes")
+        refuse(f"would unpack to {unpacked:,} bytes; the limit is {MAX_UNPACKED_BYTES:,} bytes", code="file-too-large")
     for entry in entries:
         part = entry.filename.lower()
         limit = MAX_SHEET_BYTES if part.startswith("xl/worksheets/") and part.endswith(".xml") else MAX_PART_BYTES.get(part)
         if limit is not None and entry.file_size > limit:
-            refuse(f"its part {entry.filename} would unpack to {entry.file_size:,} bytes; a self-assessment workbook's is far smaller (the limit is {limit:,})")
+            refuse(f"its part {entry.filename} would unpack to {entry.file_size:,} bytes; a self-assessment workbook's is far smaller (the limit is {limit:,})",
+                   code="file-too-large")
     names = [e.filename.lower() for e in entries]
     if "mimetype" in names and _read_start(archive, "mimetype").startswith(_ODS):
-        refuse(_ODS_REFUSED)
+        refuse(_ODS_REFUSED, code="not-a-workbook")
     if any(n.endswith("vbaproject.bin") for n in names) or _macro_content_type(archive):
-        refuse("contains macros (VBA or Excel 4.0 macro sheets); save it as an Excel Workbook (.xlsx) without macros")
+        refuse("contains macros (VBA or Excel 4.0 macro sheets); save it as an Excel Workbook (.xlsx) without macros", code="macros-refused")
 
 
 def _template_meta(workbook: t.Any, name: str, refuse: _Refuse) -> dict[str, str]:
@@ -148,9 +151,10 @@ def _template_meta(workbook: t.Any, name: str, refuse: _Refuse) -> dict[str, str
     lists = _grid(workbook[LISTS], len(META_ROWS), 2, name)
     meta = {label: text_of(lists.value(row, 2)) or "" for label, row in META_ROWS.items()}
     if meta["format"] != TEMPLATE_FORMAT:
-        refuse("is not a scorecard self-assessment workbook; start from `scorecard template`", f"{LISTS}!B1")
+        refuse("is not a scorecard self-assessment workbook; start from `scorecard template`", f"{LISTS}!B1", code="not-a-template")
     if meta["format version"] != FORMAT_VERSION:
-        refuse(f"was made by a different version of scorecard (format {meta['format version']!r}); fill in a fresh template", f"{LISTS}!B2")
+        refuse(f"was made by a different version of scorecard (format {meta['format version']!r}); fill in a fresh template", f"{LISTS}!B2",
+               code="template-version")
     return meta
 
 
@@ -176,7 +180,7 @@ def _load(data: bytes, name: str) -> t.Any:
     import openpyxl
 
     if not openpyxl.DEFUSEDXML:
-        raise InvalidInput([Problem(name, "", "cannot be read safely: openpyxl is not using defusedxml (is OPENPYXL_DEFUSEDXML set?)")])
+        raise InvalidInput([Problem(name, "", "cannot be read safely: openpyxl is not using defusedxml (is OPENPYXL_DEFUSEDXML set?)", code="unsafe-xml")])
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel extensions it drops; they do not matter for reading values.
@@ -194,9 +198,9 @@ def _unreadable(error: BaseException, name: str) -> InvalidInput:
     while cause is not None and not isinstance(cause, DefusedXmlException):
         cause = cause.__cause__ or cause.__context__
     if cause is not None:
-        return InvalidInput([Problem(name, "", "contains XML entity or DTD declarations, which are refused (an entity-expansion attack?)")])
+        return InvalidInput([Problem(name, "", "contains XML entity or DTD declarations, which are refused (an entity-expansion attack?)", code="unsafe-xml")])
     first_line = str(error).splitlines()[0][:200] if str(error) else ""
-    return InvalidInput([Problem(name, "", f"cannot be read as an .xlsx workbook ({type(error).__name__}: {first_line})")])
+    return InvalidInput([Problem(name, "", f"cannot be read as an .xlsx workbook ({type(error).__name__}: {first_line})", code="not-a-workbook")])
 
 
 def _grid(ws: t.Any, rows: int, columns: int, name: str) -> Grid:
@@ -220,12 +224,14 @@ def import_workbook(opened: Opened, loaded: LoadedRubric) -> dict[str, t.Any]:
     meta = opened.meta
     reader = Reader(opened.name)
     if meta["rubric id"] != rubric.id:
-        reader.problem(f"{LISTS}!B3", f"the workbook is for rubric {meta['rubric id']!r}, not {rubric.id!r}; give the rubric it was made from")
+        reader.problem(f"{LISTS}!B3", f"the workbook is for rubric {meta['rubric id']!r}, not {rubric.id!r}; give the rubric it was made from",
+                       code="wrong-rubric")
     elif meta["rubric version"].split(".")[0] != rubric.major:
         reader.problem(f"{LISTS}!B4",
-                       f"the workbook is for version {meta['rubric version']} of {rubric.id}, this rubric is {rubric.version}; the major version must match")
+                       f"the workbook is for version {meta['rubric version']} of {rubric.id}, this rubric is {rubric.version}; the major version must match",
+                       code="wrong-rubric")
     if meta["organisation"] not in loaded.register:
-        reader.problem(f"{LISTS}!B5", f"{meta['organisation']!r} is not in the register {loaded.register.name!r}")
+        reader.problem(f"{LISTS}!B5", f"{meta['organisation']!r} is not in the register {loaded.register.name!r}", code="unknown-body")
     reader.stop_if_any()
     try:
         answers_grid = _grid(opened.workbook[ANSWERS], HEADER_ROW + block_rows(rubric) + 200, len(COLUMNS) + 10, opened.name)
@@ -237,7 +243,7 @@ def import_workbook(opened: Opened, loaded: LoadedRubric) -> dict[str, t.Any]:
     for criterion_id, entry in answers.items():
         if "source" in entry and entry["source"] not in sources:
             listed = ", ".join(sources) or "none yet"
-            reader.problem(cells[(criterion_id, "source")], f"{entry['source']!r} is not an Id on the Sources sheet (listed: {listed})")
+            reader.problem(cells[(criterion_id, "source")], f"{entry['source']!r} is not an Id on the Sources sheet (listed: {listed})", code="unknown-source")
     record: dict[str, t.Any] = {
         "organisation": meta["organisation"],
         "rubric": {"id": meta["rubric id"], "version": meta["rubric version"]},

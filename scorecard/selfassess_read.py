@@ -11,7 +11,8 @@ import typing as t
 
 from scorecard.evidence import evidence_schema
 from scorecard.models.rubric import Criterion, MultiAnswer, Rubric
-from scorecard.problems import InvalidInput, Problem
+from scorecard.problem_codes import schema_code
+from scorecard.problems import Cell, Elsewhere, InvalidInput, Problem, column_letters as column_letter
 from scorecard.quoting import MAX_QUOTED, quote, shown
 from scorecard.selfassess_form import (
     ANSWERS,
@@ -30,14 +31,6 @@ from scorecard.vocabulary import NO, RECORD_OUTCOMES as OUTCOMES, YES
 
 MAX_PROBLEMS = 100
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def column_letter(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 class Grid:
@@ -65,17 +58,17 @@ class Reader:
         self.more = 0
         self.places: set[str] = set()
 
-    def problem(self, where: str, message: str) -> None:
+    def problem(self, where: str, message: str, *, code: str) -> None:
         self.places.add(where)
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(self.name, where, message))
+            self.problems.append(Problem(self.name, Cell.parse(where), message, code=code))
         else:
             self.more += 1
 
     def stop_if_any(self) -> None:
         if self.problems:
-            extra = [Problem(self.name, "…", f"{self.more:,} more problems not listed (only the first {MAX_PROBLEMS} are); "
-                                             "fix these and import again")] if self.more else []
+            extra = [Problem(self.name, Elsewhere(), f"{self.more:,} more problems not listed (only the first {MAX_PROBLEMS} are); "
+                                                  "fix these and import again", code="more-problems")] if self.more else []
             raise InvalidInput(self.problems + extra)
 
     def cell(self, grid: Grid, row: int, column: int) -> tuple[t.Any, str, str]:
@@ -85,16 +78,16 @@ class Reader:
         if cell is None:
             return None, where, "General"
         if cell.data_type == "f":
-            self.problem(where, "a formula is not allowed; type the value")
+            self.problem(where, "a formula is not allowed; type the value", code="formula-not-allowed")
             return None, where, "General"
         if cell.data_type == "e":
-            self.problem(where, f"holds the error {cell.value}; type the value")
+            self.problem(where, f"holds the error {cell.value}; type the value", code="cell-error")
             return None, where, "General"
         value = cell.value
         if isinstance(value, str):
             value = value.strip() or None
             if value is not None and len(value) > MAX_NOTE:
-                self.problem(where, f"holds {len(value):,} characters; the limit is {MAX_NOTE:,}")
+                self.problem(where, f"holds {len(value):,} characters; the limit is {MAX_NOTE:,}", code="value-too-long")
                 return None, where, "General"
         return value, where, cell.number_format or "General"
 
@@ -115,7 +108,7 @@ class Reader:
                 return text, where
         except ValueError:
             pass
-        self.problem(where, f"{quote(text)} is not a date; type it as YYYY-MM-DD, e.g. 2024-05-31")
+        self.problem(where, f"{quote(text)} is not a date; type it as YYYY-MM-DD, e.g. 2024-05-31", code="not-a-date")
         return None, where
 
 
@@ -127,7 +120,8 @@ def _headings(grid: Grid, wanted: t.Sequence[str], reader: Reader) -> dict[str, 
             found.setdefault(heading, column)
     missing = [w for w in wanted if w not in found]
     for heading in missing:
-        reader.problem(f"{grid.title}!{HEADER_ROW}:{HEADER_ROW}", f"the column headed {heading!r} is missing or renamed; fill in a fresh template")
+        reader.problem(f"{grid.title}!{HEADER_ROW}:{HEADER_ROW}", f"the column headed {heading!r} is missing or renamed; fill in a fresh template",
+                       code="not-a-template")
     return None if missing else found
 
 
@@ -147,17 +141,18 @@ def read_sources(grid: Grid, reader: Reader) -> tuple[dict[str, dict[str, str]],
         if not any((ident, title, date, url, reference)):
             continue
         if ident is None:
-            reader.problem(where, "this source has no Id; give it one (e.g. policy1) and use it in the Answers sheet")
+            reader.problem(where, "this source has no Id; give it one (e.g. policy1) and use it in the Answers sheet", code="missing-value")
             continue
         if ident in out:
-            reader.problem(where, f"Id {ident!r} is used by two sources; give each its own")
+            reader.problem(where, f"Id {ident!r} is used by two sources; give each its own", code="duplicate-id")
             continue
         if title is None and title_at not in reader.places:
-            reader.problem(title_at, f"source {ident!r} needs a title")
+            reader.problem(title_at, f"source {ident!r} needs a title", code="missing-value")
         if date is None and date_at not in reader.places:
-            reader.problem(date_at, f"source {ident!r} needs a date (YYYY-MM-DD)")
+            reader.problem(date_at, f"source {ident!r} needs a date (YYYY-MM-DD)", code="missing-value")
         if url is not None and not url.lower().startswith(("http://", "https://")):
-            reader.problem(url_at, f"{url[:80]!r} is not a web link; only http:// or https:// links are allowed (put other references in Reference)")
+            reader.problem(url_at, f"{url[:80]!r} is not a web link; only http:// or https:// links are allowed (put other references in Reference)",
+                           code="bad-link")
         entry = {"id": ident, "title": title or "", "date": date or ""}
         if url:
             entry["url"] = url
@@ -199,14 +194,15 @@ def _criterion_rows(grid: Grid, rubric: Rubric, column: int, reader: Reader) -> 
         if ident is None:
             continue
         if ident not in wanted:
-            reader.problem(where, f"{ident[:80]!r} is not a criterion of rubric {rubric.id}; do not add rows")
+            reader.problem(where, f"{ident[:80]!r} is not a criterion of rubric {rubric.id}; do not add rows", code="not-a-template")
         elif ident in rows:
-            reader.problem(where, f"{ident} has two rows (the other is row {rows[ident]}); keep one")
+            reader.problem(where, f"{ident} has two rows (the other is row {rows[ident]}); keep one", code="not-a-template")
         else:
             rows[ident] = row
     for ident in wanted:
         if ident not in rows:
-            reader.problem(grid.title, f"the row for {ident} is missing (deleted?); every question needs its rows, so use a fresh template")
+            reader.problem(grid.title, f"the row for {ident} is missing (deleted?); every question needs its rows, so use a fresh template",
+                           code="not-a-template")
     return rows
 
 
@@ -243,7 +239,7 @@ def _answer(grid: Grid, ident: str, criterion: Criterion, rows: dict[str, int], 
                   (ident, "note"): typed.note_at, (ident, ""): f"{grid.title}!A{row}"})
     if isinstance(criterion.answer, MultiAnswer):
         if typed.answer is not None:
-            reader.problem(typed.answer_at, f"{ident} is answered on its options' rows below; leave this cell empty")
+            reader.problem(typed.answer_at, f"{ident} is answered on its options' rows below; leave this cell empty", code="answer-conflict")
         option_rows = [rows.get(option_row_id(criterion, k)) for k in range(len(criterion.answer.options))]
         value, cells[(ident, "value")] = _multi(grid, criterion, option_rows, col["Answer"], reader)
     else:
@@ -261,7 +257,7 @@ def _outcome(typed: _QuestionRow, reader: Reader) -> str | None:
     accepted = {fold(k): v for k, v in OUTCOME_LABELS.items()} | {v: v for v in OUTCOMES}
     outcome = accepted.get(fold(typed.outcome))
     if outcome is None:
-        reader.problem(typed.outcome_at, f"{typed.outcome[:80]!r} is not one of: {', '.join(OUTCOME_LABELS)}")
+        reader.problem(typed.outcome_at, f"{typed.outcome[:80]!r} is not one of: {', '.join(OUTCOME_LABELS)}", code="value-not-allowed")
     return outcome
 
 
@@ -270,19 +266,19 @@ def _entry(value: t.Any, outcome: str | None, typed: _QuestionRow, reader: Reade
     row gives neither, both, or an answer with no source."""
     entry: dict[str, t.Any] = {}
     if value is not None and outcome is not None:
-        reader.problem(typed.outcome_at, "give an answer or an outcome, not both")
+        reader.problem(typed.outcome_at, "give an answer or an outcome, not both", code="answer-conflict")
         return None
     if value is not None:
         entry["value"] = value
         if typed.source is None:
-            reader.problem(typed.source_at, "every answer needs a source: pick the Id of a document from the Sources sheet")
+            reader.problem(typed.source_at, "every answer needs a source: pick the Id of a document from the Sources sheet", code="incomplete-answer")
     elif outcome is not None:
         entry["outcome"] = outcome
         if outcome == "not-applicable" and typed.note is None:
-            reader.problem(typed.note_at, "say in Note why the question does not apply")
+            reader.problem(typed.note_at, "say in Note why the question does not apply", code="incomplete-answer")
     else:
         if typed.source is not None or typed.note is not None:
-            reader.problem(typed.answer_at, "there is a source or note but no answer and no outcome; give one of them")
+            reader.problem(typed.answer_at, "there is a source or note but no answer and no outcome; give one of them", code="incomplete-answer")
         return None  # left blank: the question counts as not answered
     if typed.source is not None:
         entry["source"] = typed.source
@@ -310,13 +306,13 @@ def _multi(grid: Grid, criterion: Criterion, rows: list[int | None], column: int
         filled += 1
         found = yes_no(raw, number_format)
         if found is None:
-            reader.problem(where, f'"{shown(raw, MAX_QUOTED)}" is not one of: {YES}, {NO}')
+            reader.problem(where, f'"{shown(raw, MAX_QUOTED)}" is not one of: {YES}, {NO}', code="value-not-allowed")
         elif found:
             chosen.append(option.value)
     if filled == 0:
         return None, first
     for where in blank:
-        reader.problem(where, "answer Yes or No for every option of this question (or leave them all empty)")
+        reader.problem(where, "answer Yes or No for every option of this question (or leave them all empty)", code="incomplete-answer")
     return chosen, first
 
 
@@ -331,13 +327,13 @@ def read_details(grid: Grid, reader: Reader) -> tuple[str, str, dict[str, str]]:
     cells: dict[str, str] = {}
     for key, label in zip(("assessor", "assessed_on"), DETAILS, strict=True):
         if label not in labels:
-            reader.problem(grid.title, f"the {label!r} line is missing; fill in a fresh template")
+            reader.problem(grid.title, f"the {label!r} line is missing; fill in a fresh template", code="not-a-template")
             found[key] = None
             continue
         read = reader.date if key == "assessed_on" else reader.text
         found[key], cells[key] = read(grid, labels[label], 2)
         if found[key] is None and cells[key] not in reader.places:
-            reader.problem(cells[key], f"fill in {label!r}")
+            reader.problem(cells[key], f"fill in {label!r}", code="missing-value")
     return found["assessor"] or "", found["assessed_on"] or "", cells
 
 
@@ -360,5 +356,5 @@ def validate(record: dict[str, t.Any], rubric: Rubric, reader: Reader, cells: di
         elif path[:1] in (["assessor"], ["assessed_on"]):
             where = detail_cells.get(str(path[0]), INSTRUCTIONS)
         message = error.message if len(error.message) <= 200 else error.message[:200] + "..."
-        reader.problem(where, message)
+        reader.problem(where, message, code=schema_code(error))
     reader.stop_if_any()

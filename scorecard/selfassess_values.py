@@ -54,7 +54,7 @@ def value_of(criterion: Criterion, raw: t.Any, where: str, number_format: str, r
     if isinstance(answer, BooleanAnswer):
         found = yes_no(raw, number_format)
         if found is None:
-            reader.problem(where, f'"{shown(raw, MAX_QUOTED)}" is not one of: {YES}, {NO}')
+            reader.problem(where, f'"{shown(raw, MAX_QUOTED)}" is not one of: {YES}, {NO}', code="value-not-allowed")
         return found
     if isinstance(answer, ChoiceAnswer):
         accepted = {fold(k): v for k, v in choices(criterion).items()} | {fold(o.value): o.value for o in answer.options}
@@ -62,7 +62,7 @@ def value_of(criterion: Criterion, raw: t.Any, where: str, number_format: str, r
         key = fold(raw if isinstance(raw, str) else text_of(raw))
         if key in accepted:
             return accepted[key]
-        reader.problem(where, f'"{shown(raw, MAX_QUOTED)}" is not one of: {", ".join(choices(criterion))}')
+        reader.problem(where, f'"{shown(raw, MAX_QUOTED)}" is not one of: {", ".join(choices(criterion))}', code="value-not-allowed")
         return None
     assert isinstance(answer, NumberAnswer)
     return _number(answer, raw, where, number_format, reader)
@@ -88,16 +88,16 @@ def _number(answer: NumberAnswer, raw: t.Any, where: str, number_format: str, re
             number = float(text)
             number = int(number) if number.is_integer() and re.fullmatch(r"[+-]?\d+", text) else number
     if number is None or not math.isfinite(number):
-        reader.problem(where, f'"{shown(raw, MAX_QUOTED)}" is not a number; type digits only, e.g. 12.5 ({answer.unit})')
+        reader.problem(where, f'"{shown(raw, MAX_QUOTED)}" is not a number; type digits only, e.g. 12.5 ({answer.unit})', code="not-a-number")
         return None
     if typed_percent and not percent:
         reader.problem(where, f"{number:g}% is a percentage, but this question asks for a number {answer.unit}; "
-                              "type the number alone, in a cell not formatted as a percentage")
+                              "type the number alone, in a cell not formatted as a percentage", code="wrong-unit")
         return None
     if answer.minimum is not None and number < answer.minimum:
-        reader.problem(where, f"{number:g} is below the lowest allowed value, {answer.minimum:g} ({answer.unit})")
+        reader.problem(where, f"{number:g} is below the lowest allowed value, {answer.minimum:g} ({answer.unit})", code="out-of-range")
         return None
     if answer.maximum is not None and number > answer.maximum:
-        reader.problem(where, f"{number:g} is above the highest allowed value, {answer.maximum:g} ({answer.unit})")
+        reader.problem(where, f"{number:g} is above the highest allowed value, {answer.maximum:g} ({answer.unit})", code="out-of-range")
         return None
     return number

@@ -87,7 +87,7 @@ def _rows(path: Path, required: t.Sequence[str]) -> list[tuple[int, dict[str, st
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
-        raise InvalidInput([Problem(label, "", f"has no column {', '.join(missing)}; it needs {', '.join(required)}", 1)])
+        raise InvalidInput([Problem(label, "", f"has no column {', '.join(missing)}; it needs {', '.join(required)}", 1, code="wrong-columns")])
     return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
 
 
@@ -101,12 +101,12 @@ def load_index(folder: Path | None = None) -> dict[str, Dated]:
     for line, row in _rows(path, ("register", "series", "in_force_from", "in_force_until", "changes")):
         for column in ("in_force_from", "in_force_until"):
             if row[column] and not _DATE.match(row[column]):
-                problems.append(Problem(str(path), "", f"{column} {row[column]!r} is not a date (YYYY-MM-DD)", line))
+                problems.append(Problem(str(path), "", f"{column} {row[column]!r} is not a date (YYYY-MM-DD)", line, code="not-a-date"))
         if not row["register"] or not row["series"]:
-            problems.append(Problem(str(path), "", "every row needs a register and a series", line))
+            problems.append(Problem(str(path), "", "every row needs a register and a series", line, code="missing-value"))
             continue
         if row["register"] in out:
-            problems.append(Problem(str(path), "", f"register {row['register']} is listed twice", line))
+            problems.append(Problem(str(path), "", f"register {row['register']} is listed twice", line, code="duplicate-row"))
         out[row["register"]] = Dated(
             name=row["register"],
             series=row["series"],
@@ -155,15 +155,18 @@ def register_for_round(rubric_register: str, round_file: Path, info: dict[str, t
         if named not in names:
             listed = ", ".join(names)
             raise InvalidInput([Problem(str(round_file), "/register",
-                                        f"register {named!r} is not in the series of the rubric's register {rubric_register!r} ({listed})")])
+                                        f"register {named!r} is not in the series of the rubric's register {rubric_register!r} ({listed})",
+                                        code="unknown-register")])
         if isinstance(gathered, str) and _DATE.match(gathered) and not in_force(index.get(named, series[0]), gathered):
-            raise InvalidInput([Problem(str(round_file), "/register", f"register {named!r} was not in force on {gathered} (gathered_on)")])
+            raise InvalidInput([Problem(str(round_file), "/register", f"register {named!r} was not in force on {gathered} (gathered_on)",
+                                        code="register-not-in-force")])
         return named
     if isinstance(gathered, str) and _DATE.match(gathered):
         found = [d.name for d in series if in_force(d, gathered)]
         if not found:
             spans = "; ".join(f"{d.name} {d.start or '…'} to {d.end or '…'}" for d in series)
-            raise InvalidInput([Problem(str(round_file), "/gathered_on", f"no register of the rubric's series was in force on {gathered} ({spans})")])
+            raise InvalidInput([Problem(str(round_file), "/gathered_on", f"no register of the rubric's series was in force on {gathered} ({spans})",
+                                        code="register-not-in-force")])
         return found[-1]
     return rubric_register
 
@@ -193,14 +196,15 @@ def load_changes(path: Path, before: str, after: str) -> Succession:
         for part in filter(None, (p.strip() for p in row["predecessors"].split(";"))):
             match = _PREDECESSOR.match(part)
             if not match:
-                problems.append(Problem(str(path), "", f"predecessor {part!r} of {code}: write CODE, or CODE(part) / CODE(part: which part)", line))
+                problems.append(Problem(str(path), "", f"predecessor {part!r} of {code}: write CODE, or CODE(part) / CODE(part: which part)", line,
+                                        code="bad-predecessor"))
                 continue
             items.append(Predecessor(code=match[1], whole=match[2] is None, note=match[3] or None))
         if not code or not items:
-            problems.append(Problem(str(path), "", "every row needs a code and at least one predecessor", line))
+            problems.append(Problem(str(path), "", "every row needs a code and at least one predecessor", line, code="missing-value"))
             continue
         if code in predecessors:
-            problems.append(Problem(str(path), "", f"{code} is listed twice", line))
+            problems.append(Problem(str(path), "", f"{code} is listed twice", line, code="duplicate-row"))
         predecessors[code] = tuple(items)
         if row["effective"]:
             dates.add(row["effective"])
@@ -208,13 +212,14 @@ def load_changes(path: Path, before: str, after: str) -> Succession:
     for code, parts in sorted(predecessors.items()):
         for item in parts:
             if item.whole and item.code in whole_in:
-                problems.append(Problem(str(path), "", f"{item.code} went whole into both {whole_in[item.code]} and {code}; one of them takes a part"))
+                problems.append(Problem(str(path), "", f"{item.code} went whole into both {whole_in[item.code]} and {code}; one of them takes a part",
+                                        code="bad-succession"))
             if item.whole:
                 whole_in[item.code] = code
     for code, parts in sorted(predecessors.items()):
         for item in parts:
             if not item.whole and item.code in whole_in:
-                problems.append(Problem(str(path), "", f"{item.code} is given whole to {whole_in[item.code]} and in part to {code}"))
+                problems.append(Problem(str(path), "", f"{item.code} is given whole to {whole_in[item.code]} and in part to {code}", code="bad-succession"))
     if problems:
         raise InvalidInput(problems)
     return Succession(before=before, after=after, effective=min(dates) if dates else None, predecessors=predecessors)
@@ -249,7 +254,8 @@ def between(before: str, after: str, folder: Path | None = None) -> Succession:
     names = [d.name for d in series]
     if after not in names or names.index(after) < names.index(before):
         raise InvalidInput([Problem(str(folder / INDEX), "",
-                                    f"register {after!r} does not follow {before!r} in one series, so their bodies cannot be matched")])
+                                    f"register {after!r} does not follow {before!r} in one series, so their bodies cannot be matched",
+                                    code="unknown-register")])
     result: Succession | None = None
     for dated in series[names.index(before) + 1 : names.index(after) + 1]:
         if dated.changes is None:

@@ -19,7 +19,8 @@ def area_page_name(areas: AreaOverlay, pages: t.Mapping[str, str]) -> str:
     (checked when the overlay is loaded too; this guards an overlay built in code)."""
     folded = areas.page.lower()
     if folded in SITE_PAGES or folded in {code.lower() for code in pages}:
-        raise InvalidInput([Problem("overlay.json", "/page", f"page {areas.page!r} would replace another page of the site; choose another name")])
+        raise InvalidInput([Problem("overlay.json", "/page", f"page {areas.page!r} would replace another page of the site; choose another name",
+                                    code="page-name-taken")])
     return f"{areas.page}.html"
 
 

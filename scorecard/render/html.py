@@ -10,7 +10,6 @@ match a strict pattern, so no code can name a file outside `site/`.
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 import jinja2
@@ -18,6 +17,7 @@ import jinja2
 from scorecard.engine import FORMULA_IN_WORDS
 from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 from scorecard.problems import InvalidInput, Problem
+from scorecard.register import PageNames
 from scorecard.render.area_pages import AreaView
 from scorecard.render.area_rows import long_date
 from scorecard.render.html_view import (
@@ -35,38 +35,19 @@ from scorecard.result import Scorecard
 from scorecard.vocabulary import DIRECTION_WORDS, KIND_WORDS, SEVERITY_WORDS, SITE_RESPONSE_WORDS as RESPONSE_WORDS
 
 SITE = "site"
-# A register code names a page file: letters, digits, - and _ only (no dots, no slashes), so a
-# code can never climb out of site/ or hide a file.
-PAGE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
-# Names the site uses itself, and names Windows will not create (sites get copied to USB sticks);
-# compared case-insensitively, since such file systems often ignore case.
-_RESERVED = {"index", "methodology", "style", "site", "con", "prn", "aux", "nul"} | {
-    f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)
-}
 
 
 def page_names(scorecard: Scorecard, register_name: str) -> dict[str, str]:
     """Register code -> page file name; InvalidInput if a code cannot safely name a file."""
     problems: list[Problem] = []
     names: dict[str, str] = {}
-    seen: dict[str, str] = {}
+    pages = PageNames()  # the register's own rule (scorecard.register), for scorecards built otherwise
     for organisation in scorecard.organisations:
         code = organisation.code
-        if not PAGE_CODE.match(code):
-            problems.append(
-                Problem(register_name, "", f"code {code!r} cannot name a web page: use only letters, digits, - and _ (at most 64)")
-            )
+        refusal = pages.refusal(code)
+        if refusal is not None:
+            problems.append(Problem(register_name, "", refusal, code="bad-body-code"))
             continue
-        folded = code.lower()
-        if folded in _RESERVED:
-            problems.append(Problem(register_name, "", f"code {code!r} cannot name a web page: {folded} is a reserved name"))
-            continue
-        if folded in seen:
-            problems.append(
-                Problem(register_name, "", f"codes {seen[folded]!r} and {code!r} differ only in case; their pages would collide")
-            )
-            continue
-        seen[folded] = code
         names[code] = f"{code}.html"
     if problems:
         raise InvalidInput(problems)

@@ -92,7 +92,7 @@ def read_figures(path: Path, criterion: Criterion, register: Register, months: i
     text = decode_text(read_bytes(path, MAX_FIGURES_BYTES, "figures file"), label)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
-        raise InvalidInput([Problem(label, "", "is empty; expected a header line", 1)])
+        raise InvalidInput([Problem(label, "", "is empty; expected a header line", 1, code="empty-file")])
     header = [h.strip().lower() for h in rows[0]]
     if downloaded is None:
         downloaded = dt.date.fromtimestamp(path.stat().st_mtime)
@@ -101,16 +101,17 @@ def read_figures(path: Path, criterion: Criterion, register: Register, months: i
     missing = [c for c in MEASURE_COLUMNS if c not in header]
     if missing:
         raise InvalidInput([Problem(label, "", f"has no column {', '.join(missing)}: expected a measure download ({','.join(MEASURE_COLUMNS)}, ...) "
-                                               "or the two columns code,value", 1)])
+                                               "or the two columns code,value", 1, code="wrong-columns")])
     return _measure(label, header, rows[1:], criterion, register, months, until, downloaded, accept_unit)
 
 
 def _two_columns(label: str, rows: list[list[str]], criterion: Criterion, register: Register, downloaded: dt.date,
                  title: str | None, url: str | None) -> Figures:
     if not title:
-        raise InvalidInput([Problem(label, "", "a two-column file says nothing of where its figures come from; give --title (and --url)")])
+        raise InvalidInput([Problem(label, "", "a two-column file says nothing of where its figures come from; give --title (and --url)",
+                                    code="figures-without-source")])
     if url is not None and not re.match(r"https?://", url):
-        raise InvalidInput([Problem(label, "", f"--url {url!r}: only http and https addresses are kept")])
+        raise InvalidInput([Problem(label, "", f"--url {url!r}: only http and https addresses are kept", code="figures-without-source")])
     answer = t.cast(t.Any, criterion.answer)
     problems: list[Problem] = []
     values: dict[str, float] = {}
@@ -119,18 +120,19 @@ def _two_columns(label: str, rows: list[list[str]], criterion: Criterion, regist
         if not any(c.strip() for c in row):
             continue
         if len(row) != 2:
-            problems.append(Problem(label, "", f"has {len(row)} cells; expected code,value", line))
+            problems.append(Problem(label, "", f"has {len(row)} cells; expected code,value", line, code="wrong-cell-count"))
             continue
         code, raw = row[0].strip(), row[1].strip()
         value = _number(raw)
         if value is None:
-            problems.append(Problem(label, "", f"{raw!r} is not a number", line))
+            problems.append(Problem(label, "", f"{raw!r} is not a number", line, code="not-a-number"))
         elif code not in register:
             unknown.append(code)
         elif code in values:
-            problems.append(Problem(label, "", f"{code} appears twice", line))
+            problems.append(Problem(label, "", f"{code} appears twice", line, code="duplicate-row"))
         elif (answer.minimum is not None and value < answer.minimum) or (answer.maximum is not None and value > answer.maximum):
-            problems.append(Problem(label, "", f"{value:g} is outside what {criterion.id} allows ({answer.minimum} to {answer.maximum})", line))
+            problems.append(Problem(label, "", f"{value:g} is outside what {criterion.id} allows ({answer.minimum} to {answer.maximum})", line,
+                                    code="out-of-range"))
         else:
             values[code] = value
     if problems:
@@ -155,7 +157,7 @@ def _measure(label: str, header: list[str], rows: list[list[str]], criterion: Cr
     used = _months_back(end, 2 * months) if measure.get("combine") == "percent-change" else window
     refusals = _refusals(criterion, measure, used, downloaded, accept_unit)
     if refusals:
-        raise InvalidInput([Problem(label, "", words) for words in refusals])
+        raise InvalidInput([Problem(label, "", words, code="measure-mismatch") for words in refusals])
     values, notes, missing = _body_figures(found.sums, measure, window, months)
     caveat = ""
     if measure["unit"] != answer.unit:
@@ -171,7 +173,7 @@ def _named_measure(label: str, criterion: Criterion) -> dict[str, t.Any]:
     measure = answer.measure
     if not measure:
         raise InvalidInput([Problem(label, "", f"criterion {criterion.id} names no measure in the rubric, so a measure download cannot be matched to it; "
-                                               "add `measure:` to it, or give a two-column file code,value")])
+                                               "add `measure:` to it, or give a two-column file code,value", code="measure-mismatch")])
     return t.cast(dict[str, t.Any], measure)
 
 
@@ -202,13 +204,13 @@ def _measure_rows(label: str, header: list[str], rows: list[list[str]], criterio
         if not any(c.strip() for c in row):
             continue
         if len(row) != len(header):
-            problems.append(Problem(label, "", f"has {len(row)} cells; the header has {len(header)}", line))
+            problems.append(Problem(label, "", f"has {len(row)} cells; the header has {len(header)}", line, code="wrong-cell-count"))
             continue
         cell = {name: row[i].strip() for name, i in col.items()}
         if cell["measure"] != expected_id:
             if cell["measure"] not in seen_measures:
                 problems.append(Problem(label, "", f"holds measure {cell['measure']!r}; criterion {criterion.id} expects {expected_id!r} ({measure['title']})",
-                                        line))
+                                        line, code="measure-mismatch"))
             seen_measures.add(cell["measure"])
             continue
         if org_type and cell["org_type"] != org_type:
@@ -218,7 +220,7 @@ def _measure_rows(label: str, header: list[str], rows: list[list[str]], criterio
             continue
         month = _month(cell["date"])
         if month is None:
-            problems.append(Problem(label, "", f"date {cell['date']!r} is not a month (YYYY-MM-01)", line))
+            problems.append(Problem(label, "", f"date {cell['date']!r} is not a month (YYYY-MM-01)", line, code="not-a-date"))
             continue
         code = cell["org_id"]
         if code not in register:
@@ -228,10 +230,11 @@ def _measure_rows(label: str, header: list[str], rows: list[list[str]], criterio
             continue  # the publisher has no figure for that month: a missing month
         numerator, denominator = _number(cell["numerator"]), _number(cell["denominator"])
         if numerator is None or denominator is None or denominator < 0 or numerator < 0:
-            problems.append(Problem(label, "", f"numerator {cell['numerator']!r} and denominator {cell['denominator']!r} must be numbers of 0 or more", line))
+            problems.append(Problem(label, "", f"numerator {cell['numerator']!r} and denominator {cell['denominator']!r} must be numbers of 0 or more", line,
+                                    code="not-a-number"))
             continue
         if month in sums.setdefault(code, {}):
-            problems.append(Problem(label, "", f"{code} has two rows for {month:%Y-%m}", line))
+            problems.append(Problem(label, "", f"{code} has two rows for {month:%Y-%m}", line, code="duplicate-row"))
             continue
         sums[code][month] = (numerator, denominator)
     if problems:
@@ -245,12 +248,12 @@ def _refuse_if_no_body(label: str, rows: _MeasureRows, org_type: str | None, reg
     if not sums and other_types:
         raise InvalidInput([
             Problem(label, "", f"org_type {kind!r}: these rows are not the register's bodies, which are {org_type!r}; "
-                               "download the measure for that kind of organisation", first)
+                               "download the measure for that kind of organisation", first, code="measure-mismatch")
             for kind, (first, _) in sorted(other_types.items())
         ])
     if not sums:
         found = f" (codes found: {', '.join(sorted(unknown)[:10])})" if unknown else ""
-        raise InvalidInput([Problem(label, "", f"has no rows for any body of the register {register.name!r}" + found)])
+        raise InvalidInput([Problem(label, "", f"has no rows for any body of the register {register.name!r}" + found, code="no-rows")])
 
 
 def _body_figures(sums: dict[str, dict[dt.date, tuple[float, float]]], measure: dict[str, t.Any], window: list[dt.date],

@@ -11,6 +11,7 @@ import typing as t
 from pathlib import Path
 
 from scorecard.loaders import read_bytes
+from scorecard.problem_codes import schema_code
 from scorecard.problems import InvalidInput, Problem
 
 if t.TYPE_CHECKING:
@@ -46,7 +47,8 @@ def apply_figures(into: Path, figures: Figures, criterion: Criterion, force: boo
             continue
         answers[criterion.id] = {"value": figures.values[code], "source": figures.source["id"], "note": figures.notes[code]}
         document["sources"] = [s for s in document.get("sources", []) if s.get("id") != figures.source["id"]] + [figures.source]
-        problems.extend(Problem(str(path), "/" + "/".join(map(str, e.absolute_path)), e.message) for e in validator.errors(document, str(path)))
+        problems.extend(Problem(str(path), "/" + "/".join(map(str, e.absolute_path)), e.message, code=schema_code(e))
+                        for e in validator.errors(document, str(path)))
         changed[path.name] = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     if problems:
         raise InvalidInput(problems)

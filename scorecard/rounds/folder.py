@@ -10,6 +10,7 @@ import typing as t
 from pathlib import Path
 
 from scorecard.loaders import MAX_EVIDENCE_BYTES, parse_json, read_bytes
+from scorecard.problem_codes import schema_code
 from scorecard.problems import InvalidInput, Problem, pointer
 from scorecard.resources import data_dir
 from scorecard.rounds.tracker import TRACKER_FILE, Request, load_tracker
@@ -67,13 +68,13 @@ def read_info(path: Path) -> dict[str, t.Any]:
     """round.json, checked against the round schema; InvalidInput otherwise."""
     file = path / ROUND_FILE
     if not file.is_file():
-        raise InvalidInput([Problem(str(path), "", f"has no {ROUND_FILE}; start a round with `scorecard round new`")])
+        raise InvalidInput([Problem(str(path), "", f"has no {ROUND_FILE}; start a round with `scorecard round new`", code="no-such-file")])
     document = parse_json(read_bytes(file, MAX_EVIDENCE_BYTES, "round file"), str(file))
     schema = json.loads((data_dir("evidence") / "round.schema.json").read_text("utf-8"))
     errors = sorted(strict_validator(schema).iter_errors(document), key=lambda e: list(e.absolute_path))
-    problems = [Problem(str(file), pointer(e.absolute_path), plain_message(e)) for e in errors]
+    problems = [Problem(str(file), pointer(e.absolute_path), plain_message(e), code=schema_code(e)) for e in errors]
     if not problems and "rubric" not in document:
-        problems.append(Problem(str(file), "", 'names no rubric; add "rubric": ID, the id of the rubric it answers'))
+        problems.append(Problem(str(file), "", 'names no rubric; add "rubric": ID, the id of the rubric it answers', code="missing-key"))
     if problems:
         raise InvalidInput(problems)
     return t.cast(dict[str, t.Any], document)
@@ -97,16 +98,18 @@ def open_round(path: Path, rubric_option: str | None = None) -> RoundFolder:
     if rubric_option is not None:
         rubric_path = find_rubric_option(rubric_option)
         if rubric_path is None:
-            raise InvalidInput([Problem(rubric_option, "", "--rubric is neither a file nor a bundled rubric id")])
+            raise InvalidInput([Problem(rubric_option, "", "--rubric is neither a file nor a bundled rubric id", code="unknown-rubric")])
     else:
         rubric_path = find_rubric(named)
         if rubric_path is None:
-            raise InvalidInput([Problem(file, "/rubric", f"rubric {quote(named)} is not a bundled rubric; give its file with --rubric PATH")])
+            raise InvalidInput([Problem(file, "/rubric", f"rubric {quote(named)} is not a bundled rubric; give its file with --rubric PATH",
+                                        code="unknown-rubric")])
     loaded = load_rubric(rubric_path)
     if loaded.rubric.id != named:
-        raise InvalidInput([Problem(file, "/rubric", f"the round answers rubric {quote(named)}, but --rubric is {quote(loaded.rubric.id)}")])
+        raise InvalidInput([Problem(file, "/rubric", f"the round answers rubric {quote(named)}, but --rubric is {quote(loaded.rubric.id)}",
+                                    code="wrong-rubric")])
     loaded = for_round(loaded, [path])
     tracker = path / TRACKER_FILE
     if not tracker.is_file():
-        raise InvalidInput([Problem(str(tracker), "", "no such file; every round folder has one (made by `scorecard round new`)")])
+        raise InvalidInput([Problem(str(tracker), "", "no such file; every round folder has one (made by `scorecard round new`)", code="no-such-file")])
     return RoundFolder(path, info, loaded, load_tracker(tracker, loaded.register))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import typing as t
 
+from scorecard.problems import Finding
 from scorecard.rounds.deadlines import WORKING_DAYS_TO_REPLY
 from scorecard.rounds.tracker import Request
 
@@ -114,11 +115,11 @@ def with_timeliness(scorecard: t.Any, evidence: t.Sequence[t.Any], register: t.A
 
 
 def closing_records(requests: t.Sequence[Request], have: set[str], on: dt.date, rubric: t.Any, round_id: str,
-                    kind: str, assessor: str) -> tuple[dict[str, dict[str, t.Any]], list[tuple[str, str]], list[str]]:
+                    kind: str, assessor: str) -> tuple[dict[str, dict[str, t.Any]], list[Finding], list[str]]:
     """Records for the bodies that refused or never replied and have none yet, so they are
     counted as such (never as zero); (records by code, problems by code, bodies left alone)."""
     records: dict[str, dict[str, t.Any]] = {}
-    problems: list[tuple[str, str]] = []
+    problems: list[Finding] = []
     skipped: list[str] = []
     for r in requests:
         if r.code in have:
@@ -127,10 +128,11 @@ def closing_records(requests: t.Sequence[Request], have: set[str], on: dt.date, 
             skipped.append(r.code)
             continue
         if r.replied is not None:
-            problems.append((r.code, f"replied on {r.replied} but has no record yet: import its form first (scorecard import ... --into)"))
+            problems.append(Finding("round-still-open", r.code,
+                                    f"replied on {r.replied} but has no record yet: import its form first (scorecard import ... --into)"))
             continue
         if r.refused is None and r.overdue_by(on) == 0:
-            problems.append((r.code, f"no reply yet, but not overdue on {on} (due {r.due}); close the round after the deadline"))
+            problems.append(Finding("round-still-open", r.code, f"no reply yet, but not overdue on {on} (due {r.due}); close the round after the deadline"))
             continue
         ref = f" (reference {r.reference})" if r.reference else ""
         if r.refused is not None:

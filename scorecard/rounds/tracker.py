@@ -17,7 +17,7 @@ import typing as t
 from pathlib import Path
 
 from scorecard.loaders import decode_text, read_bytes
-from scorecard.problems import InvalidInput, Problem
+from scorecard.problems import Column, Finding, InvalidInput, Problem
 from scorecard.register import Register
 from scorecard.rounds.deadlines import due_date, working_days_after
 from scorecard.vocabulary import REQUEST_STATES as STATES
@@ -98,50 +98,45 @@ def _cell(value: t.Any) -> str:
     return "" if value is None else value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def order_problems(request: Request) -> list[tuple[str, str]]:
-    """(column, message) for each step dated out of order."""
-    out: list[tuple[str, str]] = []
+def order_problems(request: Request) -> list[Finding]:
+    """(code, column, message) for each step dated out of order."""
+    out: list[Finding] = []
     r = request
     if r.sent is None:
         for column in ("received", "replied", "refused", "review_requested", "complained"):
             if getattr(r, column) is not None:
-                out.append((column, f"{column.replace('_', ' ')} is dated but the request has no sent date"))
+                out.append(Finding("inconsistent-request", column, f"{column.replace('_', ' ')} is dated but the request has no sent date"))
         return out
     if r.received is not None and r.received < r.sent:
-        out.append(("received", f"received {r.received} is before it was sent ({r.sent})"))
+        out.append(Finding("inconsistent-request", "received", f"received {r.received} is before it was sent ({r.sent})"))
     start = t.cast(dt.date, r.received_on)
     for column in ("replied", "refused"):
         day = getattr(r, column)
         if day is not None and day < start:
-            out.append((column, f"{column} {day} is dated before the request was received ({start})"))
+            out.append(Finding("inconsistent-request", column, f"{column} {day} is dated before the request was received ({start})"))
     if r.replied is not None and r.refused is not None:
-        out.append(("refused", "both replied and refused: record one (a partial refusal is a reply, with the exemption in its column)"))
+        out.append(Finding("inconsistent-request", "refused",
+                           "both replied and refused: record one (a partial refusal is a reply, with the exemption in its column)"))
     if r.exemption and r.answered is None:
-        out.append(("exemption", "an exemption is given but no refusal or reply is dated"))
+        out.append(Finding("inconsistent-request", "exemption", "an exemption is given but no refusal or reply is dated"))
     # A review follows an answer, or the deadline passing with none (then a late answer may follow it).
     review, due = r.review_requested, t.cast(dt.date, r.due)
     if review is not None and review <= due and (r.answered is None or review < r.answered):
         if r.answered is None:
-            out.append(("review_requested", f"internal review asked for on {review} with no answer yet and before the reply was due ({due})"))
+            out.append(Finding("inconsistent-request", "review_requested",
+                               f"internal review asked for on {review} with no answer yet and before the reply was due ({due})"))
         else:
-            out.append(("review_requested",
+            out.append(Finding("inconsistent-request", "review_requested",
                         f"internal review asked for on {review}, before the answer it reviews ({r.answered}) and before the reply was due ({due})"))
     if r.complained is not None:
         if r.review_requested is not None and r.complained < r.review_requested:
-            out.append(("complained", f"complaint dated {r.complained}, before the internal review it follows ({r.review_requested})"))
+            out.append(Finding("inconsistent-request", "complained",
+                               f"complaint dated {r.complained}, before the internal review it follows ({r.review_requested})"))
         elif r.complained < start:
-            out.append(("complained", f"complaint dated {r.complained}, before the request was received ({start})"))
+            out.append(Finding("inconsistent-request", "complained", f"complaint dated {r.complained}, before the request was received ({start})"))
         elif r.review_requested is None and (r.answered is None or r.complained < r.answered) and r.complained <= t.cast(dt.date, r.due):
-            out.append(("complained", f"complaint dated {r.complained}, before any answer and before the reply was due ({r.due})"))
+            out.append(Finding("inconsistent-request", "complained",
+                               f"complaint dated {r.complained}, before any answer and before the reply was due ({r.due})"))
     return out
 
 
@@ -166,9 +161,9 @@ def load_tracker(path: Path, register: Register) -> list[Request]:
     try:
         header = next(reader)
     except StopIteration:
-        raise InvalidInput([Problem(label, "", f"is empty; it needs the header {','.join(COLUMNS)}", 1)]) from None
+        raise InvalidInput([Problem(label, "", f"is empty; it needs the header {','.join(COLUMNS)}", 1, code="empty-file")]) from None
     except csv.Error as error:
-        raise InvalidInput([Problem(label, "", f"is not readable CSV: {error}", 1)]) from None
+        raise InvalidInput([Problem(label, "", f"is not readable CSV: {error}", 1, code="not-csv")]) from None
     header = [h.strip() for h in header]
     problems: list[Problem] = []
     missing = [c for c in COLUMNS if c not in header]
@@ -178,8 +173,8 @@ def load_tracker(path: Path, register: Register) -> list[Request]:
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}" if missing else "",
             f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}" if unknown else "",
         ]))
-        raise InvalidInput([Problem(label, "", f"{detail}; the columns are {','.join(COLUMNS)}", 1)])
-    where = {name: f"column {_letter(i)} ({name})" for i, name in enumerate(header)}
+        raise InvalidInput([Problem(label, "", f"{detail}; the columns are {','.join(COLUMNS)}", 1, code="wrong-columns")])
+    where = {name: Column(i + 1, name) for i, name in enumerate(header)}
     found: dict[str, Request] = {}
     try:
         for cells in reader:
@@ -187,43 +182,43 @@ def load_tracker(path: Path, register: Register) -> list[Request]:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
-                problems.append(Problem(label, "", f"has {len(cells)} cells; the header has {len(header)}", line))
+                problems.append(Problem(label, "", f"has {len(cells)} cells; the header has {len(header)}", line, code="wrong-cell-count"))
                 continue
             row = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
             request, row_problems = _request(row)
-            problems.extend(Problem(label, where[column], message, line) for column, message in row_problems)
+            problems.extend(Problem(label, where[column], message, line, code=code) for code, column, message in row_problems)
             if request is None:
                 continue
             if request.code not in register:
-                problems.append(Problem(label, where["code"], f"{request.code!r} is not in the register {register.name!r}", line))
+                problems.append(Problem(label, where["code"], f"{request.code!r} is not in the register {register.name!r}", line, code="unknown-body"))
             elif request.code in found:
-                problems.append(Problem(label, where["code"], f"{request.code} has a row already; one row per body", line))
+                problems.append(Problem(label, where["code"], f"{request.code} has a row already; one row per body", line, code="duplicate-body"))
             else:
                 found[request.code] = request
     except csv.Error as error:
-        problems.append(Problem(label, "", f"is not readable CSV: {error}", reader.line_num))
+        problems.append(Problem(label, "", f"is not readable CSV: {error}", reader.line_num, code="not-csv"))
     for code, body in register.bodies.items():
         if code not in found:
-            problems.append(Problem(label, "", f"no row for {code} ({body.name}); every body of the register has one"))
+            problems.append(Problem(label, "", f"no row for {code} ({body.name}); every body of the register has one", code="missing-body"))
     if problems:
         raise InvalidInput(problems)
     return [found[code] for code in register.bodies]
 
 
-def _request(row: dict[str, str]) -> tuple[Request | None, list[tuple[str, str]]]:
-    problems: list[tuple[str, str]] = []
+def _request(row: dict[str, str]) -> tuple[Request | None, list[Finding]]:
+    problems: list[Finding] = []
     if not row["code"]:
-        return None, [("code", "the row has no code")]
+        return None, [Finding("missing-value", "code", "the row has no code")]
     dates: dict[str, dt.date | None] = {}
     for column in DATE_COLUMNS:
         try:
             dates[column] = parse_date(row[column]) if row[column] else None
         except ValueError as error:
-            problems.append((column, str(error)))
+            problems.append(Finding("not-a-date", column, str(error)))
             dates[column] = None
     withdrawn = row["withdrawn"].lower()
     if withdrawn not in ("", "yes", "no"):
-        problems.append(("withdrawn", f"{row['withdrawn']!r}: write yes, or leave it blank"))
+        problems.append(Finding("value-not-allowed", "withdrawn", f"{row['withdrawn']!r}: write yes, or leave it blank"))
     request = Request(
         code=row["code"], name=row["name"], exemption=row["exemption"], withdrawn=withdrawn == "yes",
         reference=row["reference"], note=row["note"], **dates,
@@ -233,7 +228,7 @@ def _request(row: dict[str, str]) -> tuple[Request | None, list[tuple[str, str]]
     problems.extend(order_problems(request))
     if row["state"] and not problems and row["state"] != request.state:
         known = row["state"] in STATES
-        problems.append(("state", (
+        problems.append(Finding("inconsistent-request" if known else "value-not-allowed", "state", (
             f"says {row['state']!r} but the dates say {request.state!r}; correct the dates or leave the state blank"
             if known else f"{row['state']!r} is not a state; the states are {', '.join(STATES)} (or leave it blank)"
         )))
@@ -264,7 +259,7 @@ def record(request: Request, action: str, day: dt.date | None, exemption: str = 
     updated = dataclasses.replace(request, **changes)
     problems = order_problems(updated)
     if problems:
-        raise ValueError(f"{problems[0][1]}")
+        raise ValueError(problems[0].message)
     return updated
 
 
