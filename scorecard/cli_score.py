@@ -174,7 +174,7 @@ def _with_changes(old_dir: Path, old_rubric_ref: str | None, new: LoadedRubric, 
 
 
 def _echo_summary(scorecard: Scorecard) -> None:
-    from scorecard.render.words import coverage_in_words, dates_in_words, no_reply_words
+    from scorecard.round_words import coverage_in_words, dates_in_words, no_reply_words
 
     summary = scorecard.summary
     click.echo(

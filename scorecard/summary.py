@@ -15,7 +15,6 @@ from fractions import Fraction
 from scorecard.models.record import Record, RoundInfo
 from scorecard.models.rubric import Rubric
 from scorecard.register import Register
-from scorecard.render.words import coverage_in_words, dates_in_words
 from scorecard.result import (
     CategoryCount,
     NotAssessedCriterion,
@@ -24,6 +23,7 @@ from scorecard.result import (
     RoundSummary,
     Summary,
 )
+from scorecard.round_words import coverage_in_words, dates_in_words
 
 
 def as_float(value: Fraction | None) -> float | None:

@@ -15,8 +15,8 @@ from scorecard.areas import AreaOverlay, AreaShare
 from scorecard.models.rubric import Rubric
 from scorecard.render import csv_
 from scorecard.render.html_view import band_styles, upper_first
-from scorecard.render.words import no_reply_words, period_in_words
 from scorecard.result import OrganisationResult, Scorecard
+from scorecard.round_words import no_reply_words, period_in_words
 from scorecard.vocabulary import SITE_RESPONSE_WORDS as RESPONSE_WORDS
 
 # Where `xlsx-per-organisation` writes each body's workbook (scorecard.render.excel).

@@ -29,9 +29,9 @@ from scorecard.render.html_view import (
     upper_first,
 )
 from scorecard.render.links import http_url
-from scorecard.render.words import coverage_in_words, dates_in_words, no_reply_words
 from scorecard.resources import data_dir
 from scorecard.result import Scorecard
+from scorecard.round_words import coverage_in_words, dates_in_words, no_reply_words
 from scorecard.vocabulary import DIRECTION_WORDS, KIND_WORDS, SEVERITY_WORDS, SITE_RESPONSE_WORDS as RESPONSE_WORDS
 
 SITE = "site"

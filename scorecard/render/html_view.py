@@ -14,8 +14,9 @@ import typing as t
 from scorecard.compare import points_words
 from scorecard.models.rubric import Rubric
 from scorecard.render.links import http_url  # noqa: F401  (the templates' filter)
-from scorecard.render.words import answer_in_words, no_reply_words
+from scorecard.render.words import answer_in_words
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
+from scorecard.round_words import no_reply_words
 from scorecard.vocabulary import ARROWS, NO_RECORD, SITE_OUTCOME_WORDS, SITE_RESPONSE_WORDS, Outcome
 
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}\Z")

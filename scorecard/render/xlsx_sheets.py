@@ -12,9 +12,10 @@ import typing as t
 
 from scorecard.models.rubric import Rubric, Section
 from scorecard.render.csv_ import answer_text
-from scorecard.render.words import coverage_in_words, dates_in_words, id_in_words, no_reply_words
+from scorecard.render.words import id_in_words
 from scorecard.render.xlsx_book import Book, Sheet, Styled, Value, is_link
 from scorecard.result import CriterionResult, OrganisationResult, Scorecard
+from scorecard.round_words import coverage_in_words, dates_in_words, no_reply_words
 from scorecard.vocabulary import OUTCOME_WORDS, RESPONSE_WORDS, SEVERITY_WORDS
 
 HOW_TO_READ = (

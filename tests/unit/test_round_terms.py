@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 from scorecard.evidence import load_round
 from scorecard.models.record import RoundInfo
 from scorecard.problems import InvalidInput
-from scorecard.render.words import coverage_in_words, dates_in_words, no_reply_words, period_in_words
+from scorecard.round_words import coverage_in_words, dates_in_words, no_reply_words, period_in_words
 from scorecard.rubric import load_rubric
 
 ROOT = Path(__file__).resolve().parents[2]
