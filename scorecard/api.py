@@ -278,7 +278,7 @@ def write(scorecard: Scorecard, rubric: LoadedRubric, out: PathLike, formats: t.
     tell = notes or (lambda text: None)
 
     def rendered() -> t.Iterator[tuple[str, bytes]]:
-        # scorecard.json (over 100 MB at 10,000 bodies) is held until the next file is staged;
+        # scorecard.json (the largest file by far) is held until the next file is staged;
         # rendered last, it is not held while the other formats render.
         for name in sorted(dict.fromkeys(chosen + added), key=lambda name: name == "json"):
             if on_format is not None and name not in added:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typing as t
 
-if t.TYPE_CHECKING:  # only for the type: every command imports problems, and jsonschema takes 40 ms
+if t.TYPE_CHECKING:  # only for the type: every command imports problems, and importing jsonschema is slow
     import jsonschema
 
 
