@@ -87,3 +87,17 @@ def test_round_json_that_cannot_be_parsed_is_read_and_reported_once(tmp_path, op
         scorecard.load_round(folder)
     assert [(p.file, p.code) for p in caught.value.problems] == [(str(round_file), "not-json")]
     assert opened[str(round_file)] == 1
+
+
+def test_with_several_round_folders_the_register_is_picked_by_the_round_json_that_is_checked(tmp_path):
+    # round.json is read once, so the register in force and the round's details come from one
+    # file: the last folder's, the one load_round checks and LoadedRound.info holds.
+    folders = []
+    for name, gathered_on in (("early", "2023-07-31"), ("late", "2026-05-01")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "round.json").write_text(json.dumps({"round": "foi-2023", "gathered_on": gathered_on}), "utf-8")
+        shutil.copy(BUNDLED / "QHG.json", folder / "QHG.json")
+        folders.append(folder)
+    assert scorecard.load_rubric("nhse-dfm-2023", evidence=folders[:1]).register.name == "icbs-2022"
+    assert scorecard.load_rubric("nhse-dfm-2023", evidence=folders).register.name == "icbs-2026"
