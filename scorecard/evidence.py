@@ -32,7 +32,7 @@ from scorecard.schemas import strict_validator
 
 if t.TYPE_CHECKING:
     from jsonschema.protocols import Validator
-from scorecard.round_files import RECORD_SUFFIX, ROUND_FILE, RoundFiles, evidence_files, evidence_sha256, unread_lookalikes  # noqa: F401 (re-exported)
+from scorecard.round_files import RECORD_SUFFIX, ROUND_FILE, Read, RoundFiles, evidence_files, evidence_sha256, unread_lookalikes  # noqa: F401 (re-exported)
 from scorecard.round_terms import round_checks
 
 
@@ -156,12 +156,12 @@ def load_round(evidence: t.Sequence[Path] | RoundFiles, loaded: LoadedRubric, on
 
 def _load_round(listed: RoundFiles, loaded: LoadedRubric, on_file: t.Callable[[], None] | None) -> Round:
     paths = listed.paths
-    reader = _RecordReader(loaded, listed)
+    reader = _RecordReader(loaded, folders={p for p in paths if p.is_dir()})
     problems: list[Problem] = unread_lookalikes(paths)
-    for path in listed.records:
+    for path, contents in listed.read_records():
         if on_file is not None:
             on_file()  # progress, for long rounds
-        problems.extend(reader.read(path))
+        problems.extend(reader.read(path, contents))
     records = reader.records
     rounds = sorted({r.round for r in records})
     if len(rounds) > 1:
@@ -185,20 +185,21 @@ class _RecordReader:
     """Reads a round's record files one by one, keeping the valid records, which file holds each
     body's record, and each file's sha256 (for the round's evidence_sha256)."""
 
-    def __init__(self, loaded: LoadedRubric, listed: RoundFiles) -> None:
+    def __init__(self, loaded: LoadedRubric, folders: set[Path]) -> None:
         self.loaded = loaded
-        self.listed = listed  # each file is taken from it: read once, then forgotten
-        self.folders = {p for p in listed.paths if p.is_dir()}
+        self.folders = folders
         self.validator = RecordValidator(evidence_schema(loaded.rubric))
         self.records: list[Record] = []
         self.origin: dict[str, str] = {}  # body code -> the file that holds its record
         self.digests: dict[str, str] = {}  # file name -> sha256
 
-    def read(self, path: Path) -> list[Problem]:
-        """The problems of one record file; a valid record is kept."""
+    def read(self, path: Path, contents: Read | list[Problem]) -> list[Problem]:
+        """The problems of one record file, given as read (RoundFiles.read_records); a valid record is kept."""
+        if isinstance(contents, list):
+            return contents  # the problems reading it found
         name = str(path)
+        data, document = contents
         try:
-            data, document = self.listed.take(path)
             errors = self.validator.errors(document, name)
         except InvalidInput as error:
             return error.problems
@@ -242,7 +243,7 @@ def _read_round_file(listed: RoundFiles, rubric: Rubric, rounds: list[str], reco
     into digests."""
     round_file = t.cast(Path, listed.round_file)
     name = str(round_file)
-    data, document = listed.take(round_file)
+    data, document = listed.take_round_file()
     digests[round_file.name] = hashlib.sha256(data).hexdigest()
     errors = list(_validator(_schema_file("round.schema.json")).iter_errors(document))
     if errors:

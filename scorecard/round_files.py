@@ -77,9 +77,9 @@ class RoundFiles:
     `problems` says why a path could not be listed; load_round raises them.
 
     Each file is read once. A file looked at before the round is loaded (`peek`) is kept, as read
-    or as the problems reading it found, until the loading takes it (`take`); then it is
-    forgotten, so no record is held twice and a round of 10,000 records is not kept in memory by
-    its listing."""
+    or as the problems reading it found, until the loading takes it (`read_records`,
+    `take_round_file`); then it is forgotten, so no record is held twice and a round of 10,000
+    records is not kept in memory by its listing."""
 
     paths: tuple[Path, ...]
     records: tuple[Path, ...]
@@ -98,34 +98,50 @@ class RoundFiles:
         return cls(given, tuple(records), round_file)
 
     def peek(self, path: Path) -> t.Any:
-        """The document in one of the round's files, kept for `take`; InvalidInput if it cannot be
-        read or parsed (the same problems `take` raises)."""
+        """The document in one of the round's files, kept for the loading to take; InvalidInput if
+        it cannot be read or parsed (the same problems the loading then reports)."""
         kept = self._kept.get(path)
         if kept is None:
-            kept = self._kept[path] = self._read(path)
+            kept = self._kept[path] = _reader("round file" if path == self.round_file else "evidence file")(path)
         if isinstance(kept, list):
             raise InvalidInput(kept)
         return kept.document
 
-    def take(self, path: Path) -> Read:
-        """The bytes and document of one of the round's files, read now or handed over from `peek`
-        and forgotten; InvalidInput if it cannot be read or parsed."""
-        kept = self._kept.pop(path, None)
-        if kept is None:
-            kept = self._read(path)
-        if isinstance(kept, list):
-            raise InvalidInput(kept)
-        return kept
+    def read_records(self) -> t.Iterator[tuple[Path, Read | list[Problem]]]:
+        """Each record file in turn with its bytes and document, or the problems reading it found
+        (a value, so one bad file does not stop the rest): read now, or handed over from `peek`
+        and forgotten."""
+        kept, read = self._kept, _reader("evidence file")
+        for path in self.records:
+            found = kept.pop(path, None) if kept else None
+            yield path, read(path) if found is None else found
 
-    def _read(self, path: Path) -> Read | list[Problem]:
-        # The readers load only when a round is read, so `import scorecard` stays quick.
-        from scorecard.loaders import MAX_EVIDENCE_BYTES, parse_json, read_bytes
+    def take_round_file(self) -> Read:
+        """round.json's bytes and document, read now or handed over from `peek` and forgotten;
+        InvalidInput if it cannot be read or parsed."""
+        assert self.round_file is not None
+        found = self._kept.pop(self.round_file, None)
+        if found is None:
+            found = _reader("round file")(self.round_file)
+        if isinstance(found, list):
+            raise InvalidInput(found)
+        return found
 
+
+def _reader(what: str) -> t.Callable[[Path], Read | list[Problem]]:
+    """Reads one kind of round file (`what` names it in a refusal): its bytes and document, or
+    the problems reading it found."""
+    # Imported here, when a round is read, so that `import scorecard` stays quick.
+    from scorecard.loaders import MAX_EVIDENCE_BYTES, parse_json, read_bytes
+
+    def read(path: Path) -> Read | list[Problem]:
         try:
-            data = read_bytes(path, MAX_EVIDENCE_BYTES, "round file" if path == self.round_file else "evidence file")
+            data = read_bytes(path, MAX_EVIDENCE_BYTES, what)
             return Read(data, parse_json(data, str(path)))
         except InvalidInput as error:
             return error.problems
+
+    return read
 
 
 def unread_lookalikes(paths: t.Sequence[Path]) -> list[Problem]:
