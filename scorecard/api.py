@@ -25,6 +25,7 @@ from pathlib import Path
 from scorecard.problems import InvalidInput, Problem
 from scorecard.quoting import quote
 from scorecard.render import AREAS_FORMAT, DEFAULT_FORMATS, RENDERER_BY_FORMAT
+from scorecard.round_files import RoundFiles as RoundFiles  # the round's listing and its one reading of each file (re-exported)
 
 if t.TYPE_CHECKING:
     from scorecard.areas import AreaOverlay
@@ -70,16 +71,6 @@ class OutputBusy(InvalidInput):
 # ---------------------------------------------------------------- what is loaded
 
 
-class RoundFiles(t.NamedTuple):
-    """The files a round's paths name, listed once: its records and its round.json, if any.
-    `problems` says why a path could not be listed; load_round raises them."""
-
-    paths: tuple[Path, ...]
-    records: tuple[Path, ...]
-    round_file: Path | None
-    problems: tuple[Problem, ...] = ()
-
-
 class LoadedRound(t.NamedTuple):
     """A validated round: its records, what round.json says of it, and the rubric it answers
     (with the register in force when it was gathered, and that register's area overlay)."""
@@ -104,15 +95,9 @@ def bundled_round() -> Path:
 
 
 def list_round(paths: PathLike | t.Iterable[PathLike]) -> RoundFiles:
-    """List a round: record files and folders of them (see scorecard.round_files)."""
-    from scorecard.round_files import evidence_files
-
-    given = (Path(paths),) if isinstance(paths, (str, os.PathLike)) else tuple(Path(p) for p in paths)
-    try:
-        records, round_file = evidence_files(given)
-    except InvalidInput as error:
-        return RoundFiles(given, (), None, tuple(error.problems))
-    return RoundFiles(given, tuple(records), round_file)
+    """List a round: record files and folders of them (see scorecard.round_files). Each file is
+    then read once, however many of load_rubric and load_round are given the listing."""
+    return RoundFiles.of((Path(paths),) if isinstance(paths, (str, os.PathLike)) else (Path(p) for p in paths))
 
 
 def _listed(evidence: PathLike | t.Iterable[PathLike] | RoundFiles) -> RoundFiles:
@@ -133,7 +118,6 @@ def load_rubric(reference: PathLike | None = None, *, evidence: PathLike | t.Ite
     """
     from scorecard.bundled import bundled_rubrics, find_rubric, find_rubric_option
     from scorecard.rubric import load_rubric as load
-    from scorecard.succession import for_round
 
     listed = None if evidence is None else _listed(evidence)
     bundled = tuple(bundled_rubrics())
@@ -146,7 +130,7 @@ def load_rubric(reference: PathLike | None = None, *, evidence: PathLike | t.Ite
     else:
         where = ""
         if named is None and listed is not None:
-            where, named = _rubric_named_by(listed.records)
+            where, named = _rubric_named_by(listed)
         path = find_rubric(named) if named is not None else None
         if path is None:
             if named is not None:
@@ -159,21 +143,32 @@ def load_rubric(reference: PathLike | None = None, *, evidence: PathLike | t.Ite
                 problems = [Problem(place, "", "no record names the rubric it answers; name the rubric", code="no-rubric-named")]
             raise RubricNotFound(problems, None, named, bundled)
     loaded = load(path)
-    # A round is checked against the register in force when it was gathered (round.json).
-    return for_round(loaded, listed.paths) if listed is not None else loaded
+    return _in_force(loaded, listed) if listed is not None else loaded
 
 
-def _rubric_named_by(files: t.Sequence[Path]) -> tuple[str, t.Any]:
-    """The first readable record and the rubric id it names (None: none names one)."""
-    from scorecard.loaders import MAX_EVIDENCE_BYTES, parse_json, read_bytes
-
-    for path in files:
+def _rubric_named_by(listed: RoundFiles) -> tuple[str, t.Any]:
+    """The first readable record and the rubric id it names (None: none names one). The records
+    looked at are kept for load_round, which reports those that cannot be read."""
+    for path in listed.records:
         try:
-            data = parse_json(read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file"), str(path))
-            return str(path), data["rubric"]["id"]
+            return str(path), listed.peek(path)["rubric"]["id"]
         except (InvalidInput, KeyError, TypeError):
             continue
     return "", None
+
+
+def _in_force(loaded: LoadedRubric, listed: RoundFiles) -> LoadedRubric:
+    """A round is checked against the register in force when it was gathered: round.json says
+    when (or names the register). Kept for load_round, which reports it if it cannot be read."""
+    from scorecard.succession import for_round
+
+    if listed.round_file is None:
+        return loaded
+    try:
+        document = listed.peek(listed.round_file)
+    except InvalidInput:
+        return loaded
+    return for_round(loaded, listed.round_file, document)
 
 
 def load_round(evidence: PathLike | t.Iterable[PathLike] | RoundFiles, rubric: LoadedRubric | PathLike | None = None, *,
@@ -201,7 +196,7 @@ def load_round(evidence: PathLike | t.Iterable[PathLike] | RoundFiles, rubric: L
     except InvalidInput as error:
         problems += error.problems
     try:
-        round_ = load(listed.paths, loaded, on_file, (list(listed.records), listed.round_file))
+        round_ = load(listed, loaded, on_file)
     except InvalidInput as error:
         problems += error.problems
     if problems:
@@ -222,7 +217,9 @@ def score(round_: LoadedRound) -> Scorecard:
     """Score every body of a loaded round: the scorecard every output is written from."""
     from scorecard.rounds.status import with_timeliness
 
-    card: Scorecard = with_timeliness(_scored(round_), round_.paths, round_.rubric.register)  # only where the round has requests.csv
+    # Only where the round has requests.csv; reckoned on the day round.json says the round closed.
+    gathered_on = round_.info.gathered_on if round_.info is not None else None
+    card: Scorecard = with_timeliness(_scored(round_), round_.paths, round_.rubric.register, gathered_on)
     return card.model_copy(update={"areas": round_.areas}) if round_.areas is not None else card
 
 

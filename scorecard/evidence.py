@@ -19,7 +19,7 @@ import jsonschema
 import jsonschema_rs
 
 from scorecard import collector
-from scorecard.loaders import MAX_EVIDENCE_BYTES, check_depth, parse_json, read_bytes
+from scorecard.loaders import check_depth
 from scorecard.models.record import AnswerEntry, Record, Reply, RoundInfo
 from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, Criterion, MultiAnswer, NumberAnswer, Rubric
 from scorecard.problem_codes import schema_code
@@ -32,7 +32,7 @@ from scorecard.schemas import strict_validator
 
 if t.TYPE_CHECKING:
     from jsonschema.protocols import Validator
-from scorecard.round_files import RECORD_SUFFIX, ROUND_FILE, evidence_files, evidence_sha256, unread_lookalikes  # noqa: F401 (re-exported)
+from scorecard.round_files import RECORD_SUFFIX, ROUND_FILE, Read, RoundFiles, evidence_files, evidence_sha256, unread_lookalikes  # noqa: F401 (re-exported)
 from scorecard.round_terms import round_checks
 
 
@@ -143,23 +143,25 @@ def _plainest(errors: t.Iterable[jsonschema.ValidationError]) -> list[jsonschema
 # ---------------------------------------------------------------- loading
 
 
-def load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None = None,
-               listed: tuple[list[Path], Path | None] | None = None) -> Round:
+def load_round(evidence: t.Sequence[Path] | RoundFiles, loaded: LoadedRubric, on_file: t.Callable[[], None] | None = None) -> Round:
     """Read, validate and cross-check every record; raise InvalidInput with all problems.
-    `listed` is evidence_files(paths), when the caller has listed them already."""
+    `evidence` is the round's paths, or its listing (RoundFiles), whose files read already are
+    taken from it rather than read again."""
+    listed = evidence if isinstance(evidence, RoundFiles) else RoundFiles.of(evidence)
+    if listed.problems:
+        raise InvalidInput(listed.problems)
     with collector.paused():  # loading keeps millions of objects and makes no cycles (see collector)
-        return _load_round(paths, loaded, on_file, listed)
+        return _load_round(listed, loaded, on_file)
 
 
-def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callable[[], None] | None,
-                listed: tuple[list[Path], Path | None] | None) -> Round:
-    files, round_file = listed if listed is not None else evidence_files(paths)
+def _load_round(listed: RoundFiles, loaded: LoadedRubric, on_file: t.Callable[[], None] | None) -> Round:
+    paths = listed.paths
     reader = _RecordReader(loaded, folders={p for p in paths if p.is_dir()})
     problems: list[Problem] = unread_lookalikes(paths)
-    for path in files:
+    for path, contents in listed.read_records():
         if on_file is not None:
             on_file()  # progress, for long rounds
-        problems.extend(reader.read(path))
+        problems.extend(reader.read(path, contents))
     records = reader.records
     rounds = sorted({r.round for r in records})
     if len(rounds) > 1:
@@ -167,9 +169,9 @@ def _load_round(paths: t.Sequence[Path], loaded: LoadedRubric, on_file: t.Callab
         detail = "; ".join(f"{rnd} (e.g. {first[rnd]})" for rnd in rounds)
         problems.append(Problem(str(paths[0]), "/round", f"records from more than one round: {detail}; score one round at a time", code="mixed-rounds"))
     info: RoundInfo | None = None
-    if round_file is not None:
+    if listed.round_file is not None:
         try:
-            info, found = _read_round_file(round_file, loaded.rubric, rounds, records, reader.digests)
+            info, found = _read_round_file(listed, loaded.rubric, rounds, records, reader.digests)
             problems.extend(found)
         except InvalidInput as error:
             problems.extend(error.problems)
@@ -191,12 +193,13 @@ class _RecordReader:
         self.origin: dict[str, str] = {}  # body code -> the file that holds its record
         self.digests: dict[str, str] = {}  # file name -> sha256
 
-    def read(self, path: Path) -> list[Problem]:
-        """The problems of one record file; a valid record is kept."""
+    def read(self, path: Path, contents: Read | list[Problem]) -> list[Problem]:
+        """The problems of one record file, given as read (RoundFiles.read_records); a valid record is kept."""
+        if isinstance(contents, list):
+            return contents  # the problems reading it found
         name = str(path)
+        data, document = contents
         try:
-            data = read_bytes(path, MAX_EVIDENCE_BYTES, "evidence file")
-            document = parse_json(data, name)
             errors = self.validator.errors(document, name)
         except InvalidInput as error:
             return error.problems
@@ -234,13 +237,13 @@ class _RecordReader:
         return found
 
 
-def _read_round_file(round_file: Path, rubric: Rubric, rounds: list[str], records: list[Record],
+def _read_round_file(listed: RoundFiles, rubric: Rubric, rounds: list[str], records: list[Record],
                      digests: dict[str, str]) -> tuple[RoundInfo | None, list[Problem]]:
     """round.json, checked against its schema, the records' round and the rubric; its sha256 goes
     into digests."""
+    round_file = t.cast(Path, listed.round_file)
     name = str(round_file)
-    data = read_bytes(round_file, MAX_EVIDENCE_BYTES, "round file")
-    document = parse_json(data, name)
+    data, document = listed.take_round_file()
     digests[round_file.name] = hashlib.sha256(data).hexdigest()
     errors = list(_validator(_schema_file("round.schema.json")).iter_errors(document))
     if errors:

@@ -1,4 +1,4 @@
-"""Which files make a round, and the round's fingerprint.
+"""Which files make a round, the one reading of each, and the round's fingerprint.
 
 A round folder holds `round.json` (optional: what the round is) and one record per body, named
 after the body's code: `CODE.json`. Its records are exactly the visible files whose names end in
@@ -10,10 +10,15 @@ the fingerprint printed in every output can be checked with
 Whatever else in the folder looks like a record but would not be read (a hidden `.QJK.json`, a
 `QJK.JSON`, a `notes.schema.json`) is refused with a message rather than silently left out, and
 anything that is not a regular file is refused before it is opened (a FIFO would wait for ever).
+
+A round's files are listed once (`RoundFiles.of`) and each is read and parsed once: the steps
+that look at a file before the round is loaded (which rubric the first record names, which
+register round.json picks) `peek` at it, and the loading `take`s it, after which it is forgotten.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import typing as t
@@ -57,6 +62,86 @@ def evidence_files(paths: t.Sequence[Path]) -> tuple[list[Path], Path | None]:
     if problems:
         raise InvalidInput(problems)
     return files, round_file
+
+
+class Read(t.NamedTuple):
+    """A file's bytes and the JSON document they hold."""
+
+    data: bytes
+    document: t.Any
+
+
+@dataclasses.dataclass(frozen=True)
+class RoundFiles:
+    """The files a round's paths name, listed once: its records and its round.json, if any.
+    `problems` says why a path could not be listed; load_round raises them.
+
+    Each file is read once. A file looked at before the round is loaded (`peek`) is kept, as read
+    or as the problems reading it found, until the loading takes it (`read_records`,
+    `take_round_file`); then it is forgotten, so no record is held twice and a round of 10,000
+    records is not kept in memory by its listing."""
+
+    paths: tuple[Path, ...]
+    records: tuple[Path, ...]
+    round_file: Path | None
+    problems: tuple[Problem, ...] = ()
+    _kept: dict[Path, Read | list[Problem]] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, paths: t.Iterable[Path]) -> RoundFiles:
+        """The round that paths (record files, or round folders) name; never raises."""
+        given = tuple(paths)
+        try:
+            records, round_file = evidence_files(given)
+        except InvalidInput as error:
+            return cls(given, (), None, tuple(error.problems))
+        return cls(given, tuple(records), round_file)
+
+    def peek(self, path: Path) -> t.Any:
+        """The document in one of the round's files, kept for the loading to take; InvalidInput if
+        it cannot be read or parsed (the same problems the loading then reports)."""
+        kept = self._kept.get(path)
+        if kept is None:
+            kept = self._kept[path] = _reader("round file" if path == self.round_file else "evidence file")(path)
+        if isinstance(kept, list):
+            raise InvalidInput(kept)
+        return kept.document
+
+    def read_records(self) -> t.Iterator[tuple[Path, Read | list[Problem]]]:
+        """Each record file in turn with its bytes and document, or the problems reading it found
+        (a value, so one bad file does not stop the rest): read now, or handed over from `peek`
+        and forgotten."""
+        kept, read = self._kept, _reader("evidence file")
+        for path in self.records:
+            found = kept.pop(path, None) if kept else None
+            yield path, read(path) if found is None else found
+
+    def take_round_file(self) -> Read:
+        """round.json's bytes and document, read now or handed over from `peek` and forgotten;
+        InvalidInput if it cannot be read or parsed."""
+        assert self.round_file is not None
+        found = self._kept.pop(self.round_file, None)
+        if found is None:
+            found = _reader("round file")(self.round_file)
+        if isinstance(found, list):
+            raise InvalidInput(found)
+        return found
+
+
+def _reader(what: str) -> t.Callable[[Path], Read | list[Problem]]:
+    """Reads one kind of round file (`what` names it in a refusal): its bytes and document, or
+    the problems reading it found."""
+    # Imported here, when a round is read, so that `import scorecard` stays quick.
+    from scorecard.loaders import MAX_EVIDENCE_BYTES, parse_json, read_bytes
+
+    def read(path: Path) -> Read | list[Problem]:
+        try:
+            data = read_bytes(path, MAX_EVIDENCE_BYTES, what)
+            return Read(data, parse_json(data, str(path)))
+        except InvalidInput as error:
+            return error.problems
+
+    return read
 
 
 def unread_lookalikes(paths: t.Sequence[Path]) -> list[Problem]:

@@ -12,8 +12,9 @@ Two data files, both under rubrics/registers/:
   `effective` (the date). A body of the new register with no row is the same body as before.
 
 A round says when its evidence was gathered (`gathered_on` in round.json) or names its register
-outright (`register`); `for_round` gives the rubric the register in force for that round, and
-`between` the mapping that comparing two rounds goes through.
+outright (`register`); `for_round` gives the rubric the register in force for that round (from
+round.json as its caller read it), and `between` the mapping that comparing two rounds goes
+through.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from scorecard.loaders import MAX_EVIDENCE_BYTES, decode_text, parse_json, read_bytes
+from scorecard.loaders import MAX_EVIDENCE_BYTES, decode_text, read_bytes
 from scorecard.problems import InvalidInput, Problem
 from scorecard.register import load_register
 from scorecard.resources import data_dir
@@ -132,19 +133,6 @@ def in_force(dated: Dated, on: str) -> bool:
     return (dated.start is None or dated.start <= on) and (dated.end is None or on <= dated.end)
 
 
-def _peek_round(evidence: t.Sequence[Path]) -> tuple[Path, dict[str, t.Any]] | None:
-    """round.json of the first evidence folder, if it parses; load_round reports it otherwise."""
-    for path in evidence:
-        candidate = path / "round.json"
-        if path.is_dir() and candidate.is_file():
-            try:
-                data = parse_json(read_bytes(candidate, MAX_EVIDENCE_BYTES, "round file"), str(candidate))
-            except InvalidInput:
-                return None
-            return (candidate, data) if isinstance(data, dict) else None
-    return None
-
-
 def register_for_round(rubric_register: str, round_file: Path, info: dict[str, t.Any], index: dict[str, Dated]) -> str:
     """The name of the register a round is checked against; InvalidInput if it cannot be one."""
     series = series_of(rubric_register, index)
@@ -171,13 +159,13 @@ def register_for_round(rubric_register: str, round_file: Path, info: dict[str, t
     return rubric_register
 
 
-def for_round(loaded: LoadedRubric, evidence: t.Sequence[Path]) -> LoadedRubric:
-    """The rubric with the register in force for the round in `evidence` (bundled registers)."""
-    peeked = _peek_round(evidence)
-    if peeked is None:
+def for_round(loaded: LoadedRubric, round_file: Path, info: t.Any) -> LoadedRubric:
+    """The rubric with the register in force for the round whose round.json (`round_file`) holds
+    `info`, as parsed (bundled registers). Not an object: the rubric as it is, for the round's
+    loading to report."""
+    if not isinstance(info, dict):
         return loaded
-    index = load_index()
-    name = register_for_round(loaded.register.name, peeked[0], peeked[1], index)
+    name = register_for_round(loaded.register.name, round_file, info, load_index())
     if name == loaded.register.name:
         return loaded
     return loaded._replace(register=load_register(registers_folder() / f"{name}.csv", name))

@@ -108,7 +108,7 @@ def open_round(path: Path, rubric_option: str | None = None) -> RoundFolder:
     if loaded.rubric.id != named:
         raise InvalidInput([Problem(file, "/rubric", f"the round answers rubric {quote(named)}, but --rubric is {quote(loaded.rubric.id)}",
                                     code="wrong-rubric")])
-    loaded = for_round(loaded, [path])
+    loaded = for_round(loaded, path / ROUND_FILE, info)  # round.json as read_info read it
     tracker = path / TRACKER_FILE
     if not tracker.is_file():
         raise InvalidInput([Problem(str(tracker), "", "no such file; every round folder has one (made by `scorecard round new`)", code="no-such-file")])

@@ -93,9 +93,10 @@ def timeliness(requests: t.Sequence[Request], as_of: dt.date | None = None) -> d
     }
 
 
-def with_timeliness(scorecard: t.Any, evidence: t.Sequence[t.Any], register: t.Any) -> t.Any:
+def with_timeliness(scorecard: t.Any, evidence: t.Sequence[t.Any], register: t.Any, gathered_on: str | None) -> t.Any:
     """The scorecard with its `timeliness` when the (single) evidence folder holds a tracker;
-    unchanged otherwise, so a round without one gives the same bytes as before."""
+    unchanged otherwise, so a round without one gives the same bytes as before. `gathered_on` is
+    the round's (its loaded round.json's), if it says."""
     from pathlib import Path
 
     from scorecard.result import Timeliness
@@ -107,8 +108,7 @@ def with_timeliness(scorecard: t.Any, evidence: t.Sequence[t.Any], register: t.A
     requests = load_tracker(folders[0] / TRACKER_FILE, register)
     # Reckoned on the day the round closed (gathered_on), or else on the last date the tracker
     # records: never on today, so the same inputs give the same bytes.
-    gathered = _gathered_on(folders[0])
-    summary = timeliness(requests, dt.date.fromisoformat(gathered) if gathered else None)
+    summary = timeliness(requests, dt.date.fromisoformat(gathered_on) if gathered_on else None)
     if summary is None:
         return scorecard
     return scorecard.model_copy(update={"timeliness": Timeliness(**summary)})
@@ -147,15 +147,3 @@ def closing_records(requests: t.Sequence[Request], have: set[str], on: dt.date, 
             "assessed_on": on.isoformat(), "sources": [source], "answers": {},
         }
     return records, problems, skipped
-
-
-def _gathered_on(folder: t.Any) -> str | None:
-    """round.json's gathered_on, when it is a date (load_round has checked the file)."""
-    import json
-    import re
-
-    try:
-        value = json.loads((folder / "round.json").read_text("utf-8")).get("gathered_on")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return value if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None

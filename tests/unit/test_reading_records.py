@@ -18,12 +18,12 @@ import pytest
 from conftest import TINY, tiny_rubric, write_round
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
+import scorecard
 from scorecard.evidence import evidence_files, load_round
 from scorecard.loaders import parse_json, read_bytes
 from scorecard.models.record import AnswerEntry, Record
 from scorecard.problems import InvalidInput
 from scorecard.rubric import load_rubric
-from scorecard.succession import for_round
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -153,7 +153,7 @@ def _bundled_rounds() -> list[tuple[Path, Path]]:
 
 @pytest.mark.parametrize(("folder", "rubric"), _bundled_rounds(), ids=lambda p: p.name)
 def test_bundled_rounds_load_to_the_records_the_strict_path_builds(folder, rubric):
-    round_ = load_round([folder], for_round(load_rubric(rubric), [folder]))  # as `scorecard score` does
+    round_ = load_round([folder], scorecard.load_rubric(rubric, evidence=folder))  # as `scorecard score` does
     assert round_.records
     for record in round_.records:
         path = Path(round_.files[record.organisation])
