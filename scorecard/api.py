@@ -247,10 +247,15 @@ def compare_rounds(before: LoadedRound, after: Scorecard, rubric: LoadedRubric) 
 
 def _scored(round_: LoadedRound) -> Scorecard:
     """The engine's scorecard of the round alone (no tracker, no overlay)."""
+    from scorecard import collector
     from scorecard.engine import Provenance, score as score_round
 
     loaded = round_.rubric
-    return score_round(loaded.rubric, round_.records, loaded.register, Provenance(loaded.sha256, round_.sha256, round_.info))
+    # The engine is pure and leaves the collector alone; scoring a large round makes as many
+    # objects as loading it, and no cycles, so the API pauses the collector here, at its edge,
+    # as loading does (scorecard.collector).
+    with collector.paused():
+        return score_round(loaded.rubric, round_.records, loaded.register, Provenance(loaded.sha256, round_.sha256, round_.info))
 
 
 # ---------------------------------------------------------------- writing

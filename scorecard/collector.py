@@ -1,11 +1,12 @@
-"""The cycle collector paused while a round loads: the only code in the package that touches it
-(the command line's entry aside).
+"""The cycle collector paused while a round loads and while the API scores it: the only code in
+the package that touches it (the command line's entry aside), used at those two edges only
+(evidence.load_round, api.score).
 
 Loading a round makes millions of small objects, keeps most of them and makes no cycles (what it
 throws away, even from a broken file, reference counting frees at once). Left on, Python's cyclic
 collector walks every object kept so far again and again as their number grows, which makes
-loading a large round markedly slower (bench/RESULTS.md has the measurement). The engine does not
-pause it: scoring is pure and leaves the process as it found it.
+loading a large round markedly slower (bench/RESULTS.md has the measurement), and scoring it
+too. The engine itself does not pause it: scoring is pure and leaves the process as it found it.
 """
 
 from __future__ import annotations
