@@ -2,7 +2,7 @@
 
 * `scorecard template --all --round DIR --out-dir FOLDER` and `scorecard import FILE... --into DIR`
   extend the one-workbook commands of scorecard/cli_rubric.py: they loop over the same template writer
-  and importer (scorecard/selfassess.py), and hand the one-workbook forms to the original commands.
+  (scorecard/render/template.py) and importer (scorecard/selfassess.py), and hand the one-workbook forms to the original commands.
 * `scorecard figures import FILE.csv --criterion ID --into DIR` (scorecard/rounds/figures.py).
 """
 
@@ -83,8 +83,8 @@ def _extended_template(original: click.Command) -> click.Command:
 
 def _write_templates(folder: Path, rubric_ref: str | None, codes: tuple[str, ...], output: Path | None, out_dir: Path | None, force: bool) -> None:
     from scorecard.output import write_all
+    from scorecard.render.template import template as make_template
     from scorecard.rounds.folder import open_round
-    from scorecard.selfassess import template as make_template
 
     opened = open_round(folder, rubric_ref)
     register = opened.loaded.register

@@ -102,7 +102,7 @@ def template(code: str, rubric_ref: str | None, round_id: str, output: Path, for
     import re
 
     from scorecard.output import write_all
-    from scorecard.selfassess import template as make_template
+    from scorecard.render.template import template as make_template
 
     if output.suffix.lower() != ".xlsx":
         raise click.UsageError(f"-o {shown(output)}: the template is an Excel workbook; give a name ending in .xlsx")

@@ -20,17 +20,14 @@ import zipfile
 from pathlib import Path
 
 from scorecard.problems import Cell, InvalidInput, Problem
-from scorecard.selfassess_form import (  # noqa: F401  (names the CLI and tests use)
+from scorecard.selfassess_form import (
     ANSWERS,
     COLUMNS,
-    DEFAULT_ROUND,
-    DETAILS,
     FORMAT_VERSION,
     HEADER_ROW,
     INSTRUCTIONS,
     LISTS,
     META_ROWS,
-    OUTCOME_LABELS,
     SOURCE_COLUMNS,
     SOURCE_ROWS,
     SOURCES,
@@ -53,13 +50,6 @@ MAX_SHEET_BYTES = 6 * 1024 * 1024
 MAX_ZIP_ENTRIES = 500
 SHEET_COLUMNS = {INSTRUCTIONS: 2, SOURCES: len(SOURCE_COLUMNS) + 10, LISTS: 2}
 _ODS = b"application/vnd.oasis.opendocument"
-
-
-def template(loaded: LoadedRubric, code: str, round_id: str = DEFAULT_ROUND, heading: str = "Self-assessment") -> bytes:
-    """The workbook for body `code` (see render/template.py)."""
-    from scorecard.render.template import template as write
-
-    return write(loaded, code, round_id, heading)
 
 
 class Opened(t.NamedTuple):

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from conftest import TINY
 
-from scorecard import selfassess
+from scorecard import selfassess, selfassess_form
 from scorecard.engine import Provenance, score
 from scorecard.evidence import load_round
 from scorecard.rubric import load_rubric
@@ -107,7 +107,7 @@ def test_template_structure(template):
     assert wb.sheetnames == ["Instructions", "Answers", "Sources", "Lists"]
     assert wb["Lists"].sheet_state == "veryHidden"
     a = wb["Answers"]
-    assert [c.value for c in a[3]] == list(selfassess.COLUMNS)
+    assert [c.value for c in a[3]] == list(selfassess_form.COLUMNS)
     ids = [a[f"A{r}"].value for r in range(4, a.max_row + 1) if a[f"A{r}"].value]
     assert ids == ["S1", "S2", "S2 (a)", "S2 (b)", "S2 (c)", "S2 (d)", "P1", "P2", "P3"]
     assert [a[f"A{r}"].value for r in ROW.values()] == list(ROW)
@@ -144,7 +144,7 @@ def test_template_dropdowns_come_from_the_rubric(template):
     assert options("D4") == ["None", "Considering", "Service"]  # words, not ids (the rubric gives no labels)
     assert options("D19") == ["Yes", "No"]
     assert options("D11") == options("D14") == ["Yes", "No"]
-    assert options("E4") == list(selfassess.OUTCOME_LABELS)
+    assert options("E4") == list(selfassess_form.OUTCOME_LABELS)
     assert by_cell["F4"].formula1 == "Sources!$A$4:$A$43"
     p2, p3 = by_cell["D23"], by_cell["D29"]
     assert (p2.type, p2.operator, float(p2.formula1)) == ("decimal", "greaterThanOrEqual", 0)
