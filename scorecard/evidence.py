@@ -32,7 +32,7 @@ from scorecard.schemas import strict_validator
 
 if t.TYPE_CHECKING:
     from jsonschema.protocols import Validator
-from scorecard.round_files import RECORD_SUFFIX, ROUND_FILE, Read, RoundFiles, evidence_files, evidence_sha256, unread_lookalikes  # noqa: F401 (re-exported)
+from scorecard.round_files import RECORD_SUFFIX, ROUND_FILE, Read, RoundFiles, evidence_files, evidence_sha256  # noqa: F401 (re-exported)
 from scorecard.round_terms import round_checks
 
 
@@ -157,7 +157,7 @@ def load_round(evidence: t.Sequence[Path] | RoundFiles, loaded: LoadedRubric, on
 def _load_round(listed: RoundFiles, loaded: LoadedRubric, on_file: t.Callable[[], None] | None) -> Round:
     paths = listed.paths
     reader = _RecordReader(loaded, folders={p for p in paths if p.is_dir()})
-    problems: list[Problem] = unread_lookalikes(paths)
+    problems: list[Problem] = list(listed.lookalikes)
     for path, contents in listed.read_records():
         if on_file is not None:
             on_file()  # progress, for long rounds

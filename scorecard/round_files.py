@@ -37,18 +37,28 @@ def _is_record_name(name: str) -> bool:
 
 def evidence_files(paths: t.Sequence[Path]) -> tuple[list[Path], Path | None]:
     """The record files named by paths (files, or round folders), and a round.json if any."""
+    files, round_file, _ = _listing(paths)
+    return files, round_file
+
+
+def _listing(paths: t.Sequence[Path]) -> tuple[list[Path], Path | None, list[Problem]]:
+    """evidence_files, and a problem for each entry of the folders that looks like a record but is
+    not read as one: each folder listed once."""
     files: list[Path] = []
     round_file: Path | None = None
     problems: list[Problem] = []
+    lookalikes: list[Problem] = []
     for path in paths:
         if path.is_dir():
             try:
-                # By name, compared as the system compares them (normcase): in one folder that
-                # is the order of the paths, and quicker to sort than the paths themselves.
-                found = sorted((p for p in path.iterdir() if _is_record_name(p.name)), key=lambda p: os.path.normcase(p.name))
+                entries = list(path.iterdir())
             except OSError as error:
                 problems.append(Problem(str(path), "", f"cannot be listed: {error.strerror or error}", code="unreadable-file"))
                 continue
+            # By name, compared as the system compares them (normcase): in one folder that is the
+            # order of the paths, and quicker to sort than the paths themselves.
+            found = sorted((p for p in entries if _is_record_name(p.name)), key=lambda p: os.path.normcase(p.name))
+            lookalikes.extend(_lookalike(path, name) for name in sorted(p.name for p in entries) if _looks_like_a_record(name))
             records = [p for p in found if p.name != ROUND_FILE]
             if (path / ROUND_FILE) in found:
                 round_file = path / ROUND_FILE
@@ -61,7 +71,23 @@ def evidence_files(paths: t.Sequence[Path]) -> tuple[list[Path], Path | None]:
             problems.append(Problem(str(path), "", "no such file or folder", code="no-such-file"))
     if problems:
         raise InvalidInput(problems)
-    return files, round_file
+    return files, round_file, lookalikes
+
+
+def _looks_like_a_record(name: str) -> bool:
+    return name.lower().endswith(RECORD_SUFFIX) and not _is_record_name(name)
+
+
+def _lookalike(folder: Path, name: str) -> Problem:
+    """Why an entry that looks like a record is not read as one."""
+    if name.startswith("."):
+        why = "is a hidden file, so it is not read as a record"
+    elif name.lower().endswith(SCHEMA_SUFFIX):
+        why = "is named as a schema, not a record"
+    else:
+        why = f"ends in {name[-len(RECORD_SUFFIX):]!r}, not '.json', so it is not read as a record"
+    return Problem(str(folder / name), "", f"{why}; a round folder holds only round.json and CODE.json records: rename it or move it out",
+                   code="stray-file")
 
 
 class Read(t.NamedTuple):
@@ -85,6 +111,7 @@ class RoundFiles:
     records: tuple[Path, ...]
     round_file: Path | None
     problems: tuple[Problem, ...] = ()
+    lookalikes: tuple[Problem, ...] = ()  # entries of its folders that look like records but are not read
     _kept: dict[Path, Read | list[Problem]] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -92,10 +119,10 @@ class RoundFiles:
         """The round that paths (record files, or round folders) name; never raises."""
         given = tuple(paths)
         try:
-            records, round_file = evidence_files(given)
+            records, round_file, lookalikes = _listing(given)
         except InvalidInput as error:
             return cls(given, (), None, tuple(error.problems))
-        return cls(given, tuple(records), round_file)
+        return cls(given, tuple(records), round_file, lookalikes=tuple(lookalikes))
 
     def peek(self, path: Path) -> t.Any:
         """The document in one of the round's files, kept for the loading to take; InvalidInput if
@@ -142,29 +169,6 @@ def _reader(what: str) -> t.Callable[[Path], Read | list[Problem]]:
             return error.problems
 
     return read
-
-
-def unread_lookalikes(paths: t.Sequence[Path]) -> list[Problem]:
-    """A problem for each entry of the round folders that looks like a record but is not one."""
-    problems: list[Problem] = []
-    for folder in (p for p in paths if p.is_dir()):
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError:
-            continue  # evidence_files has said so
-        for name in names:
-            if not name.lower().endswith(RECORD_SUFFIX) or _is_record_name(name):
-                continue
-            where = str(folder / name)
-            if name.startswith("."):
-                why = "is a hidden file, so it is not read as a record"
-            elif name.lower().endswith(SCHEMA_SUFFIX):
-                why = "is named as a schema, not a record"
-            else:
-                why = f"ends in {name[-len(RECORD_SUFFIX):]!r}, not '.json', so it is not read as a record"
-            problems.append(Problem(where, "", f"{why}; a round folder holds only round.json and CODE.json records: rename it or move it out",
-                                    code="stray-file"))
-    return problems
 
 
 def evidence_sha256(digests: t.Mapping[str, str]) -> str:

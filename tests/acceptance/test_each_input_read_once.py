@@ -101,3 +101,28 @@ def test_with_several_round_folders_the_register_is_picked_by_the_round_json_tha
         folders.append(folder)
     assert scorecard.load_rubric("nhse-dfm-2023", evidence=folders[:1]).register.name == "icbs-2022"
     assert scorecard.load_rubric("nhse-dfm-2023", evidence=folders).register.name == "icbs-2026"
+
+
+def test_loading_a_round_lists_its_folder_once(tmp_path, monkeypatch):
+    # The records, round.json and the files that only look like records (reported, never read)
+    # all come from one listing of the folder. Counted at the system's two ways of listing one
+    # (pathlib's iterdir goes through them).
+    import os
+
+    folder = tmp_path / "foi-2023"
+    shutil.copytree(BUNDLED, folder, ignore=shutil.ignore_patterns("*.md"))
+    listed: collections.Counter[str] = collections.Counter()
+    real_listdir, real_scandir = os.listdir, os.scandir
+
+    def listdir(path=".", *args):
+        listed[str(path)] += 1
+        return real_listdir(path, *args)
+
+    def scandir(path=".", *args):
+        listed[str(path)] += 1
+        return real_scandir(path, *args)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    monkeypatch.setattr(os, "scandir", scandir)
+    scorecard.score(scorecard.load_round(folder))
+    assert listed[str(folder)] == 1, listed
