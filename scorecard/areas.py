@@ -29,13 +29,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scorecard.loaders import decode_text, read_bytes
 from scorecard.problem_codes import model_code
 from scorecard.problems import InvalidInput, Problem, pointer
-from scorecard.register import Register
+from scorecard.register import SITE_PAGES, Register
 
 MAX_OVERLAY_BYTES = 20 * 1024 * 1024
 AREA_COLUMNS = ("area_code", "area_name", "representative", "body", "share", "estimated")
 SUM_TOLERANCE = 0.01  # slivers left out of a published overlap make shares sum a little under 1
 LAYOUTS = ("odd-r", "even-r")  # pointy-topped hexes, rows shifted alternately
-SITE_PAGES = ("index", "methodology", "style", "site")  # the site's own files (render/html.py)
 
 
 class _Model(BaseModel):

@@ -25,7 +25,8 @@ MAX_TEXT = 20_000
 PAGE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
 # Names the site uses itself, and names Windows will not create (sites get copied to USB sticks);
 # compared case-insensitively, since such file systems often ignore case.
-RESERVED_PAGES = {"index", "methodology", "style", "site", "con", "prn", "aux", "nul"} | {
+SITE_PAGES = ("index", "methodology", "style", "site")  # the site's own files (render/html.py)
+RESERVED_PAGES = {*SITE_PAGES, "con", "prn", "aux", "nul"} | {
     f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)
 }
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import typing as t
 
-from scorecard.areas import SITE_PAGES, AreaOverlay
+from scorecard.areas import AreaOverlay
 from scorecard.problems import InvalidInput, Problem
+from scorecard.register import SITE_PAGES
 from scorecard.render.area_rows import response_words, share_words
 from scorecard.render.hexmap import hex_map
 from scorecard.render.html_view import View, percent
