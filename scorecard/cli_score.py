@@ -194,12 +194,13 @@ def _echo_summary(scorecard: Scorecard) -> None:
 
 
 def _echo_changes(scorecard: Scorecard) -> None:
+    from scorecard.compare import change_counts
+
     changes = t.cast(t.Any, scorecard.changes)
-    counts = {d: sum(b.direction == d for b in changes.bodies) for d in ("up", "down", "unchanged")}
-    newly = sum(b.replied_now_not_before for b in changes.bodies)
+    counts = change_counts(changes)
     click.echo(
         f"Compared with round {changes.before.round}: {counts['up']} up, {counts['down']} down, {counts['unchanged']} unchanged, "
-        f"{len(changes.bodies) - sum(counts.values())} not comparable; {newly} replied this time but not last."
+        f"{counts['other']} not comparable; {counts['newly']} replied this time but not last."
     )
     if changes.split:
         click.echo("Split, not attributed: " + "; ".join(f"{s.code} -> {', '.join(s.successors)}" for s in changes.split))

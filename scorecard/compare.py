@@ -35,7 +35,7 @@ from scorecard.result import (
     SplitBody,
 )
 from scorecard.succession import Predecessor, Succession
-from scorecard.vocabulary import RESPONSES
+from scorecard.vocabulary import CHANGE_DIRECTIONS, RESPONSES
 
 # Changes smaller than this (in percentage points) show as "no change": percents are shown to one
 # decimal, and "up 0.0 points" would say nothing.
@@ -141,6 +141,16 @@ def _words(before: float | None, after: float | None, relation: str, response_af
         return None, None, "new: nothing earlier to compare with" if relation == "new" else "no earlier score to compare with"
     change = round(after - before, 9)
     return change, ("unchanged" if abs(change) < UNCHANGED_BELOW else "up" if change > 0 else "down"), points_words(change)
+
+
+def change_counts(changes: Changes) -> dict[str, int]:
+    """How many bodies went up, down or stayed the same, how many could not be compared ("other")
+    and how many replied this time but not last ("newly"): one count for the site and the
+    command's summary."""
+    counts: dict[str, int] = {d: sum(b.direction == d for b in changes.bodies) for d in CHANGE_DIRECTIONS}
+    counts["other"] = len(changes.bodies) - sum(counts.values())
+    counts["newly"] = sum(b.replied_now_not_before for b in changes.bodies)
+    return counts
 
 
 def points_words(change: float | None) -> str:

@@ -156,11 +156,6 @@ class Staging:
         self.staged = []
 
 
-def write_file(target: Path, data: bytes) -> None:
-    """Replace target with data, all or nothing; on an error raise InvalidInput naming the file."""
-    write_all(target.parent, {target.name: data})
-
-
 def write_all(folder: Path, files: t.Mapping[str, bytes] | t.Iterable[tuple[str, bytes]]) -> list[Path]:
     """Write every file under folder, all or nothing; on an error raise InvalidInput naming the
     file. A mapping is written in name order; pairs are staged as they come."""

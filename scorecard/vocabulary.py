@@ -22,7 +22,6 @@ RecordOutcome = t.Literal["not-applicable", "not-held", "refused", "not-answered
 AnswerOutcome = t.Literal["answered", RecordOutcome]  # what a rubric's condition may test an answer for
 Outcome = t.Literal[AnswerOutcome, "not-assessed"]  # a criterion result's: or the round did not ask
 Severity = t.Literal["concern", "caveat", "note"]  # of a rubric's flag
-AnswerType = t.Literal["choice", "multi", "number", "boolean"]  # what a criterion's answer is
 Direction = t.Literal["lower-is-better", "higher-is-better"]  # of a number answer
 Scoring = t.Literal["bands", "rank"]  # how a number answer scores
 Relation = t.Literal["same", "successor", "new"]  # of a body to the earlier round's, in a comparison
@@ -35,10 +34,7 @@ RESPONSES: tuple[Response, ...] = t.get_args(Response)
 RECORD_OUTCOMES: tuple[RecordOutcome, ...] = t.get_args(RecordOutcome)
 ANSWER_OUTCOMES: tuple[AnswerOutcome, ...] = t.get_args(AnswerOutcome)
 OUTCOMES: tuple[Outcome, ...] = t.get_args(Outcome)
-SEVERITIES: tuple[Severity, ...] = t.get_args(Severity)
-ANSWER_TYPES: tuple[AnswerType, ...] = t.get_args(AnswerType)
-DIRECTIONS: tuple[Direction, ...] = t.get_args(Direction)
-RELATIONS: tuple[Relation, ...] = t.get_args(Relation)
+CHANGE_DIRECTIONS: tuple[ChangeDirection, ...] = t.get_args(ChangeDirection)
 REQUEST_STATES: tuple[RequestState, ...] = t.get_args(RequestState)
 
 # ---------------------------------------------------------------- words

@@ -14,6 +14,7 @@ import typing as t
 
 import jinja2
 
+from scorecard.compare import change_counts
 from scorecard.engine import FORMULA_IN_WORDS
 from scorecard.models.rubric import BooleanAnswer, ChoiceAnswer, MultiAnswer, NumberAnswer, Rubric
 from scorecard.problems import InvalidInput, Problem
@@ -108,17 +109,6 @@ def _answer_definition(criterion: t.Any) -> dict[str, t.Any]:
     return {"kind": "A number, in bands", "rows": rows, "notes": notes}
 
 
-def _change_counts(scorecard: Scorecard) -> dict[str, int] | None:
-    """How many bodies went up, down or stayed the same, for the national page's sentence."""
-    if scorecard.changes is None:
-        return None
-    bodies = scorecard.changes.bodies
-    counts = {d: sum(b.direction == d for b in bodies) for d in ("up", "down", "unchanged")}
-    counts["other"] = len(bodies) - sum(counts.values())
-    counts["newly"] = sum(b.replied_now_not_before for b in bodies)
-    return counts
-
-
 def render(scorecard: Scorecard, rubric: Rubric) -> dict[str, bytes]:
     """Every file of the site, in memory."""
     return dict(render_pages(scorecard, rubric))
@@ -192,7 +182,7 @@ def _index_page(page: _Page, scorecard: Scorecard, rubric: Rubric, view: View, a
         other_baselines=other_baselines,
         refused=[o for o in organisations if o.response == "refused"],
         no_reply=[o for o in organisations if o.response == "no-reply"],
-        change_counts=_change_counts(scorecard),
+        change_counts=change_counts(scorecard.changes) if scorecard.changes is not None else None,
         hexmap=areas.map if areas else None,
     )
 

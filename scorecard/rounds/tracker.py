@@ -235,9 +235,6 @@ def _request(row: dict[str, str]) -> tuple[Request | None, list[Finding]]:
     return request, problems
 
 
-ACTIONS = ("replied", "refused", "review_requested", "complained")
-
-
 def record(request: Request, action: str, day: dt.date | None, exemption: str = "") -> Request:
     """The request with one more step; ValueError in words if the step cannot follow."""
     if request.withdrawn:
